@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The rollcall CLI: dispatches to the compiled command modules in dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const COMMANDS = {
+  serve: ['../dist/proxy/serve/serve-command.js', 'serveCommand', 'run the recording proxy'],
+};
+
+const [command, ...args] = process.argv.slice(2);
+const entry = COMMANDS[command];
+if (entry === undefined) {
+  const lines = Object.entries(COMMANDS).map(([name, [, , help]]) => `  ${name.padEnd(8)} ${help}`);
+  process.stderr.write(`usage: rollcall <command> [options]\n\ncommands:\n${lines.join('\n')}\n`);
+  process.exit(command === undefined || command === '--help' || command === 'help' ? 0 : 2);
+}
+const modulePath = fileURLToPath(new URL(entry[0], import.meta.url));
+if (!existsSync(modulePath)) {
+  process.stderr.write(`rollcall: ${modulePath} is missing; run "npm run build" first\n`);
+  process.exit(2);
+}
+const module = await import(modulePath);
+await module[entry[1]](args);

@@ -1,0 +1,51 @@
+import type { FastifyReply } from 'fastify';
+import type { ChatRequest } from '../../src/wire/openai-chat.ts';
+import { buildVllmChatRequest } from '../drivers/vllm/chat-request.ts';
+import type { OpenRollout } from '../rollouts/rollout-registry.ts';
+import type { CallContext } from './call-context.ts';
+import type { CallStart } from './call-recorder.ts';
+import { serveStreamingChat } from './streaming-chat-call.ts';
+import { serveUnaryChat } from './unary-chat-call.ts';
+
+let inFlight = 0;
+export const callsInFlight = (): number => inFlight;
+
+/**
+ * One chat call of a rollout: admission against the rollout's limits, the engine request built
+ * from the client's and the rollout's sampling policy, and the streaming or unary path. A
+ * client that disconnects aborts the engine request.
+ */
+export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollout: OpenRollout, request: ChatRequest, requestJson: string): Promise<void> {
+  const admission = ctx.registry.admit(rollout);
+  const sent = buildVllmChatRequest(request, rollout.record.sampling, admission.maxTokens);
+  const start: CallStart = {
+    rolloutId: rollout.record.id,
+    rolloutTrainable: rollout.record.trainable,
+    seq: admission.seq,
+    isStream: request.stream === true,
+    requestJson,
+    sentJson: JSON.stringify(sent),
+    engine: ctx.engineKind,
+    replica: ctx.pickOrigin(rollout),
+    policyVersion: ctx.policyVersion(),
+    startedAt: Date.now(),
+    startedMs: performance.now(),
+  };
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  };
+  reply.raw.on('close', onClose);
+  reply.raw.on('error', () => abort.abort());
+  inFlight += 1;
+  let totalTokens = 0;
+  try {
+    totalTokens = start.isStream
+      ? await serveStreamingChat(ctx, reply, start, abort.signal)
+      : await serveUnaryChat(ctx, reply, start, abort.signal);
+  } finally {
+    inFlight -= 1;
+    ctx.registry.release(rollout, totalTokens);
+    reply.raw.off('close', onClose);
+  }
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { RolloutRecord, StoredCall } from '../../src/store/records.ts';
+import type { Store } from '../../src/store/store.ts';
+import { CreateRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySchema, type CreatedRollout } from '../../src/wire/admin.ts';
+import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+
+export type AdminDeps = { registry: RolloutRegistry; store: Store; baseUrl: string };
+
+const bodyOf = (raw: unknown): unknown => (typeof raw === 'string' && raw.trim() !== '' ? parseJsonText(raw) : {});
+
+/** A call as the admin API shows it: ids and logprobs as JSON arrays. */
+export function callView(call: StoredCall) {
+  const first = call.choices[0];
+  return {
+    id: call.id,
+    seq: call.seq,
+    status: call.status,
+    trainable: call.trainable,
+    untrainableReason: call.untrainableReason,
+    stream: call.isStream,
+    promptIds: call.promptIds,
+    completionIds: first?.completionIds ?? [],
+    logprobs: first?.logprobs ?? [],
+    finishReason: first?.finishReason ?? null,
+    choices: call.choices,
+    policyVersion: call.policyVersion,
+    request: JSON.parse(call.requestJson) as unknown,
+    sent: call.sentJson === null ? null : (JSON.parse(call.sentJson) as unknown),
+    response: call.response,
+    usage: call.usage,
+    latencyMs: call.latencyMs,
+    ttftMs: call.ttftMs,
+    engine: call.engine,
+    replica: call.replica,
+    error: call.error,
+    startedAt: call.startedAt,
+    endedAt: call.endedAt,
+  };
+}
+
+export const rolloutView = (record: RolloutRecord) => ({ ...record, rolloutId: record.id });
+
+/** Admin routes (DESIGN §1); the admin guard is installed by the caller. */
+export function adminRoutes(deps: AdminDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post('/admin/rollouts', async (request, reply) => {
+      const body = validate(CreateRolloutBodySchema, bodyOf(request.body));
+      const { record, apiKey } = deps.registry.create(body);
+      const created: CreatedRollout = { rolloutId: record.id, apiKey, baseUrl: deps.baseUrl };
+      return reply.code(201).send(created);
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/rollouts/:id/finish', async (request) => {
+      const body = validate(FinishRolloutBodySchema, bodyOf(request.body));
+      return rolloutView(deps.registry.finish(request.params.id, body));
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/rollouts/:id/cancel', async (request) => rolloutView(deps.registry.cancel(request.params.id)));
+
+    app.get('/admin/rollouts', async (request) => {
+      const query = validate(ListRolloutsQuerySchema, request.query, 'query');
+      const rollouts = deps.store.rollouts.list({ ...query, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) });
+      const last = rollouts.at(-1);
+      return {
+        rollouts: rollouts.map(rolloutView),
+        nextCursor: rollouts.length === query.limit && last !== undefined ? encodeCursor(last) : null,
+      };
+    });
+
+    app.get<{ Params: { id: string } }>('/admin/rollouts/:id', async (request) => {
+      const record = deps.registry.get(request.params.id);
+      return { ...rolloutView(record), calls: deps.store.calls.listForRollout(record.id).map(callView) };
+    });
+  };
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ChatRequestSchema } from '../../src/wire/openai-chat.ts';
+import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import { extractKey } from '../auth/rollout-keys.ts';
+import type { CallContext } from '../calls/call-context.ts';
+import { serveChatCall } from '../calls/chat-call.ts';
+import { engineStatusError, mapUpstreamError } from '../upstream/map-upstream-error.ts';
+
+type KeyParams = { key?: string };
+
+/**
+ * The OpenAI surface for rollout keys. Registered twice: at `/v1/...` (key in a header) and
+ * at `/r/<key>/v1/...` for clients that can only set a base URL.
+ */
+export function openAiRoutes(ctx: CallContext) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const authenticate = (request: FastifyRequest<{ Params: KeyParams }>) =>
+      ctx.registry.authenticate(extractKey(request.headers, request.params.key));
+
+    app.post<{ Params: KeyParams; Body: string }>('/v1/chat/completions', async (request, reply) => {
+      const rollout = authenticate(request);
+      const text = typeof request.body === 'string' ? request.body : '';
+      const body = validate(ChatRequestSchema, parseJsonText(text));
+      await serveChatCall(ctx, reply, rollout, body, text);
+      return reply;
+    });
+
+    app.get<{ Params: KeyParams }>('/v1/models', async (request, reply) => {
+      const rollout = authenticate(request);
+      const origin = ctx.pickOrigin(rollout);
+      let response;
+      try {
+        response = await ctx.engine.request(origin, { method: 'GET', path: '/v1/models' });
+      } catch (error) {
+        throw mapUpstreamError(error, origin, ctx.engineConfig);
+      }
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw engineStatusError(response.statusCode, text);
+      return reply.code(200).header('content-type', 'application/json').send(text);
+    });
+  };
+}

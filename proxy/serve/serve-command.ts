@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createLogger } from '../../src/logging/logger.ts';
+import { openStore } from '../../src/store/store.ts';
+import { buildApp } from '../app.ts';
+import { resolveAdminToken } from './admin-token.ts';
+import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
+
+/** `rollcall serve`: load config, build, listen; SIGTERM closes the server, then the store. */
+export async function serveCommand(argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadServeConfig(argv, process.env);
+  } catch (error) {
+    process.stderr.write(`rollcall serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
+  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
+  const store = openStore(config.dbPath);
+  const { app } = buildApp({ config, store, logger, adminToken: admin.token });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
+  process.stdout.write(
+    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')}\n  database:    ${config.dbPath}\n`,
+  );
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    store.close();
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

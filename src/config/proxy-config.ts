@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { RolloutLimitsSchema, SamplingPolicySchema } from '../wire/admin.ts';
+
+/** The proxy's configuration section; `rollcall serve` and the trainer's embedded proxy share it. */
+
+export const ENGINE_KINDS = ['vllm', 'sglang', 'llamacpp', 'worker', 'openai'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+export const EngineConfigSchema = z.strictObject({
+  kind: z.enum(ENGINE_KINDS).default('vllm').describe('Which engine protocol the upstreams speak'),
+  upstreams: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .min(1)
+    .default(['http://127.0.0.1:8000'])
+    .describe('Engine origins; several are replicas of one policy'),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  firstByteTimeoutMs: z.number().int().positive().default(600_000).describe('Longest wait for the engine to start answering (queueing included)'),
+  bodyTimeoutMs: z.number().int().positive().default(600_000).describe('Longest silence between two pieces of an answer'),
+  connectionsPerUpstream: z.number().int().positive().default(4096).describe('At least as many as rollouts in flight'),
+});
+
+export const ProxyConfigSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8787),
+  publicBaseUrl: z.url().optional().describe('Base URL handed to agents; default http://<host>:<port>/v1'),
+  dbPath: z.string().default('.rollcall/rollcall.db').describe('SQLite file; ":memory:" keeps nothing'),
+  adminToken: z.string().min(16).optional().describe('Admin token; prefer ROLLCALL_ADMIN_TOKEN or a file'),
+  adminTokenFile: z.string().default('.rollcall/admin-token').describe('Read from, or generated into (mode 0600), when no token is given'),
+  maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  engine: EngineConfigSchema.prefault({}),
+  rolloutDefaults: z
+    .strictObject({
+      limits: RolloutLimitsSchema.default({ maxCalls: 256, maxTokensPerTurn: 4096, ttlMs: 3_600_000 }),
+      sampling: SamplingPolicySchema.default({ temperature: 1, topP: 1 }),
+    })
+    .prefault({})
+    .describe('Limits and sampling a new rollout gets for what its creation does not set'),
+});
+
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+export type ProxyConfig = z.infer<typeof ProxyConfigSchema>;

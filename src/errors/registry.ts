@@ -1,0 +1,46 @@
+/**
+ * The one registry of rollcall's error codes. A code is `RC_ERR_<AREA>_<DETAIL>`, has an HTTP
+ * status, an OpenAI error `type`, a message template and whether a retry can help.
+ * A retired code is never reused: mark it `retired: true` instead of deleting it.
+ */
+export type ErrorSpec = {
+  readonly status: number;
+  readonly type: string;
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly retired?: boolean;
+};
+
+const spec = (status: number, type: string, message: string, retryable = false): ErrorSpec => ({
+  status,
+  type,
+  message,
+  retryable,
+});
+
+export const ERROR_CODES = {
+  RC_ERR_AUTH_MISSING_KEY: spec(401, 'authentication_error', 'No API key: send it as "Authorization: Bearer <key>", an api-key/x-api-key header, or in the path /r/<key>/v1'),
+  RC_ERR_AUTH_INVALID_KEY: spec(401, 'authentication_error', 'The API key is not a known rollout key'),
+  RC_ERR_AUTH_KEY_REVOKED: spec(401, 'authentication_error', 'The rollout {rolloutId} is {status}; its key was revoked'),
+  RC_ERR_AUTH_ADMIN_REQUIRED: spec(403, 'permission_error', 'This route needs the admin token; a rollout key is not accepted here'),
+  RC_ERR_AUTH_ADMIN_INVALID: spec(401, 'authentication_error', 'Missing or wrong admin token'),
+  RC_ERR_REQUEST_INVALID_JSON: spec(400, 'invalid_request_error', 'The request body is not valid JSON: {detail}'),
+  RC_ERR_REQUEST_VALIDATION: spec(400, 'invalid_request_error', 'Invalid request at {path}: {detail}'),
+  RC_ERR_REQUEST_BODY_TOO_LARGE: spec(413, 'invalid_request_error', 'The request body is larger than the configured limit of {limitBytes} bytes'),
+  RC_ERR_REQUEST_NOT_FOUND: spec(404, 'not_found_error', 'No route {method} {url}'),
+  RC_ERR_ROLLOUT_NOT_FOUND: spec(404, 'not_found_error', 'No rollout {rolloutId}'),
+  RC_ERR_ROLLOUT_NOT_OPEN: spec(409, 'invalid_request_error', 'The rollout {rolloutId} is already {status}'),
+  RC_ERR_ROLLOUT_CALL_LIMIT: spec(403, 'rollout_limit_error', 'The rollout {rolloutId} reached its limit of {limit} calls'),
+  RC_ERR_ROLLOUT_TOKEN_LIMIT: spec(403, 'rollout_limit_error', 'The rollout {rolloutId} used {used} of its {limit} total tokens'),
+  RC_ERR_ROLLOUT_EXPIRED: spec(401, 'authentication_error', 'The rollout {rolloutId} expired after its time to live of {ttlMs} ms; its key was revoked'),
+  RC_ERR_UPSTREAM_CONNECT: spec(502, 'upstream_error', 'Could not connect to the engine at {origin}: {detail}', true),
+  RC_ERR_UPSTREAM_TIMEOUT: spec(504, 'upstream_error', 'The engine at {origin} did not answer within {timeoutMs} ms', true),
+  RC_ERR_UPSTREAM_RESET: spec(502, 'upstream_error', 'The engine at {origin} closed the connection: {detail}', true),
+  RC_ERR_UPSTREAM_REJECTED: spec(400, 'invalid_request_error', 'The engine rejected the request: {detail}'),
+  RC_ERR_UPSTREAM_SERVER_ERROR: spec(502, 'upstream_error', 'The engine failed with status {engineStatus}: {detail}', true),
+  RC_ERR_UPSTREAM_STREAM_BROKEN: spec(502, 'upstream_error', 'The engine stream broke after it started: {detail}', true),
+  RC_ERR_UPSTREAM_BAD_RESPONSE: spec(502, 'upstream_error', 'The engine sent a response rollcall cannot read: {detail}'),
+  RC_ERR_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

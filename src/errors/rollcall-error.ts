@@ -1,0 +1,46 @@
+import { ERROR_CODES, type ErrorCode } from './registry.ts';
+
+export type ErrorParams = Record<string, string | number | boolean | null | undefined>;
+
+/** Fills `{name}` placeholders of a message template; unknown names stay visible. */
+export function formatMessage(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** The only error class rollcall throws across a boundary: data with a registry code. */
+export class RollcallError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly retryable: boolean;
+  readonly param: string | null;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, options: { cause?: unknown; param?: string | null; status?: number } = {}) {
+    const spec = ERROR_CODES[code];
+    super(formatMessage(spec.message, params), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RollcallError';
+    this.code = code;
+    this.status = options.status ?? spec.status;
+    this.type = spec.type;
+    this.retryable = spec.retryable;
+    this.param = options.param ?? null;
+    this.params = params;
+  }
+
+  /** OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`. */
+  toBody(): OpenAiErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export type OpenAiErrorBody = {
+  error: { message: string; type: string; param: string | null; code: string };
+};
+
+export function isRollcallError(value: unknown): value is RollcallError {
+  return value instanceof RollcallError;
+}

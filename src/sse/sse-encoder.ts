@@ -1,0 +1,6 @@
+/** Encodes one SSE event the way OpenAI and vLLM frame them: `data: <json>\n\n`. */
+export function encodeSseData(payload: unknown): string {
+  return `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+}
+
+export const SSE_DONE = 'data: [DONE]\n\n';

@@ -1,0 +1,151 @@
+import { packFloat32, packInt32, unpackFloat32, unpackInt32 } from './blobs.ts';
+import type { SqliteDatabase } from './open-database.ts';
+import type { CallError, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
+
+type ChoiceMeta = { index: number; length: number; finishReason: string | null };
+
+type CallRow = {
+  id: number;
+  rollout_id: string;
+  seq: number;
+  status: CallStatus;
+  trainable: number;
+  untrainable_reason: string | null;
+  is_stream: number;
+  request_json: string;
+  sent_json: string | null;
+  response_json: string | null;
+  prompt_ids: Buffer | null;
+  completion_ids: Buffer | null;
+  logprobs: Buffer | null;
+  choice_lengths_json: string;
+  finish_reason: string | null;
+  usage_json: string | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  engine: string;
+  replica: string | null;
+  policy_version: number;
+  error_json: string | null;
+  started_at: number;
+  ended_at: number;
+};
+
+const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+/** Splits the concatenated per-choice arrays back into choices. */
+function toChoices(row: CallRow): ChoiceCapture[] {
+  const ids = unpackInt32(row.completion_ids);
+  const logprobs = unpackFloat32(row.logprobs);
+  const metas = JSON.parse(row.choice_lengths_json) as ChoiceMeta[];
+  let offset = 0;
+  return metas.map((meta) => {
+    const choice: ChoiceCapture = {
+      index: meta.index,
+      completionIds: ids.slice(offset, offset + meta.length),
+      logprobs: logprobs.slice(offset, offset + meta.length),
+      finishReason: meta.finishReason,
+    };
+    offset += meta.length;
+    return choice;
+  });
+}
+
+function toStored(row: CallRow): StoredCall {
+  return {
+    id: row.id,
+    rolloutId: row.rollout_id,
+    seq: row.seq,
+    status: row.status,
+    trainable: row.trainable === 1,
+    untrainableReason: row.untrainable_reason,
+    isStream: row.is_stream === 1,
+    requestJson: row.request_json,
+    sentJson: row.sent_json,
+    response: parseJson(row.response_json),
+    promptIds: row.prompt_ids === null ? null : unpackInt32(row.prompt_ids),
+    choices: toChoices(row),
+    usage: parseJson<Usage>(row.usage_json),
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    engine: row.engine,
+    replica: row.replica,
+    policyVersion: row.policy_version,
+    error: parseJson<CallError>(row.error_json),
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+/** One row per call; ids and logprobs of all choices concatenated into one blob each. */
+export class CallStore {
+  private readonly insertStmt;
+  private readonly byRolloutStmt;
+  private readonly maxSeqStmt;
+  private readonly markAbortedStmt;
+
+  constructor(db: SqliteDatabase) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO calls (rollout_id, seq, status, trainable, untrainable_reason, is_stream, request_json,
+         sent_json, response_json, prompt_ids, completion_ids, logprobs, choice_lengths_json, finish_reason,
+         usage_json, latency_ms, ttft_ms, engine, replica, policy_version, error_json, started_at, ended_at)
+       VALUES (@rolloutId, @seq, @status, @trainable, @untrainableReason, @isStream, @requestJson, @sentJson,
+         @responseJson, @promptIds, @completionIds, @logprobs, @choiceLengths, @finishReason, @usageJson,
+         @latencyMs, @ttftMs, @engine, @replica, @policyVersion, @errorJson, @startedAt, @endedAt)`,
+    );
+    this.byRolloutStmt = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE rollout_id = ? ORDER BY seq');
+    this.maxSeqStmt = db.prepare<[string], { maxSeq: number | null }>(
+      'SELECT MAX(seq) AS maxSeq FROM calls WHERE rollout_id = ?',
+    );
+    this.markAbortedStmt = db.prepare(
+      `UPDATE calls SET status = 'aborted', trainable = 0, untrainable_reason = @reason WHERE id = @id`,
+    );
+  }
+
+  /** Commits one call in its own transaction (an autocommit statement); returns its id. */
+  insert(call: CallRecord): number {
+    const allIds = call.choices.flatMap((c) => c.completionIds);
+    const allLogprobs = call.choices.flatMap((c) => c.logprobs);
+    const result = this.insertStmt.run({
+      rolloutId: call.rolloutId,
+      seq: call.seq,
+      status: call.status,
+      trainable: call.trainable ? 1 : 0,
+      untrainableReason: call.untrainableReason,
+      isStream: call.isStream ? 1 : 0,
+      requestJson: call.requestJson,
+      sentJson: call.sentJson,
+      responseJson: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
+      promptIds: call.promptIds === null ? null : packInt32(call.promptIds),
+      completionIds: call.choices.length === 0 ? null : packInt32(allIds),
+      logprobs: call.choices.length === 0 ? null : packFloat32(allLogprobs),
+      choiceLengths: JSON.stringify(
+        call.choices.map((c) => ({ index: c.index, length: c.completionIds.length, finishReason: c.finishReason })),
+      ),
+      finishReason: call.choices[0]?.finishReason ?? null,
+      usageJson: call.usage === null ? null : JSON.stringify(call.usage),
+      latencyMs: call.latencyMs,
+      ttftMs: call.ttftMs,
+      engine: call.engine,
+      replica: call.replica,
+      policyVersion: call.policyVersion,
+      errorJson: call.error === null ? null : JSON.stringify(call.error),
+      startedAt: call.startedAt,
+      endedAt: call.endedAt,
+    });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** A committed call whose answer then failed to reach the client is no longer trainable. */
+  markAborted(id: number, reason: string): void {
+    this.markAbortedStmt.run({ id, reason });
+  }
+
+  listForRollout(rolloutId: string): StoredCall[] {
+    return this.byRolloutStmt.all(rolloutId).map(toStored);
+  }
+
+  maxSeq(rolloutId: string): number {
+    return this.maxSeqStmt.get(rolloutId)?.maxSeq ?? 0;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Numbered schema migrations. `PRAGMA user_version` holds how many have run; a migration is
+ * never edited once released, only followed by a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE rollouts (
+     id TEXT PRIMARY KEY,
+     key_hash BLOB NOT NULL UNIQUE,
+     task_id TEXT,
+     group_id TEXT,
+     attempt INTEGER NOT NULL DEFAULT 0,
+     tag TEXT,
+     trainable INTEGER NOT NULL DEFAULT 1,
+     status TEXT NOT NULL CHECK (status IN ('open','finished','cancelled','expired','failed')),
+     limits_json TEXT NOT NULL,
+     sampling_json TEXT NOT NULL,
+     metadata_json TEXT NOT NULL,
+     reward REAL,
+     is_success INTEGER,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     ended_at INTEGER
+   ) STRICT;
+   CREATE INDEX rollouts_created ON rollouts (created_at, id);
+   CREATE INDEX rollouts_status ON rollouts (status, created_at);
+   CREATE INDEX rollouts_task ON rollouts (task_id, created_at);
+   CREATE INDEX rollouts_group ON rollouts (group_id, created_at);
+   CREATE TABLE calls (
+     id INTEGER PRIMARY KEY,
+     rollout_id TEXT NOT NULL REFERENCES rollouts (id),
+     seq INTEGER NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('completed','failed','aborted')),
+     trainable INTEGER NOT NULL,
+     is_stream INTEGER NOT NULL,
+     request_json TEXT NOT NULL,
+     sent_json TEXT,
+     response_json TEXT,
+     prompt_ids BLOB,
+     completion_ids BLOB,
+     logprobs BLOB,
+     choice_lengths_json TEXT NOT NULL DEFAULT '[]',
+     finish_reason TEXT,
+     usage_json TEXT,
+     latency_ms REAL NOT NULL,
+     ttft_ms REAL,
+     engine TEXT NOT NULL,
+     replica TEXT,
+     policy_version INTEGER NOT NULL DEFAULT 0,
+     error_json TEXT,
+     untrainable_reason TEXT,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER NOT NULL,
+     UNIQUE (rollout_id, seq)
+   ) STRICT;`,
+];

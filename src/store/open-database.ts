@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Durability policy: WAL with synchronous=NORMAL. Every call is committed in its own
+ * transaction before the client gets the end of its answer, so a committed call survives a
+ * crash or SIGKILL of the process (not a power loss of the host, which NORMAL trades for speed).
+ */
+export function openDatabase(path: string): SqliteDatabase {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: SqliteDatabase): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this rollcall (${MIGRATIONS.length}); upgrade rollcall`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

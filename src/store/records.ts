@@ -1,0 +1,65 @@
+import type { RolloutLimits, RolloutStatus, SamplingPolicy } from '../wire/admin.ts';
+
+/** A rollout as the store keeps it (internal, camelCase). */
+export type RolloutRecord = {
+  id: string;
+  taskId: string | null;
+  groupId: string | null;
+  attempt: number;
+  tag: string | null;
+  trainable: boolean;
+  status: RolloutStatus;
+  limits: RolloutLimits;
+  sampling: SamplingPolicy;
+  metadata: Record<string, unknown>;
+  reward: number | null;
+  isSuccess: boolean | null;
+  createdAt: number;
+  expiresAt: number | null;
+  endedAt: number | null;
+};
+
+export const CALL_STATUSES = ['completed', 'failed', 'aborted'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** What one choice of a call produced. `n > 1` gives several. */
+export type ChoiceCapture = {
+  index: number;
+  completionIds: number[];
+  logprobs: number[];
+  finishReason: string | null;
+};
+
+export type CallError = { code: string; message: string; status?: number };
+
+export type Usage = { promptTokens: number; completionTokens: number; totalTokens: number };
+
+/** One recorded call, committed when the call ends (DESIGN §3). */
+export type CallRecord = {
+  rolloutId: string;
+  seq: number;
+  status: CallStatus;
+  trainable: boolean;
+  untrainableReason: string | null;
+  isStream: boolean;
+  /** The body exactly as the client sent it. */
+  requestJson: string;
+  /** What was sent to the engine, as JSON text (null when nothing was sent). */
+  sentJson: string | null;
+  /** The answer without its bulky id and logprob arrays (those live in the blobs). */
+  response: unknown;
+  promptIds: number[] | null;
+  choices: ChoiceCapture[];
+  usage: Usage | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  engine: string;
+  replica: string | null;
+  policyVersion: number;
+  error: CallError | null;
+  startedAt: number;
+  endedAt: number;
+};
+
+/** A stored call read back, with its database id. */
+export type StoredCall = CallRecord & { id: number };
