@@ -20,8 +20,6 @@ export type AppDeps = {
   store: Store;
   logger: Logger;
   adminToken: string;
-  /** Base URL handed to agents; defaults to the configured public URL. */
-  baseUrl?: string;
   now?: () => number;
 };
 
@@ -55,14 +53,13 @@ export function buildApp(deps: AppDeps): ProxyApp {
     policyVersion: () => 0,
     pickOrigin: (rollout) => picker.pick(rollout),
   };
-  const baseUrl = deps.baseUrl ?? config.publicBaseUrl ?? `http://${config.host}:${config.port}/v1`;
 
   void app.register(healthRoutes(metrics));
   void app.register(openAiRoutes(ctx));
   void app.register(openAiRoutes(ctx), { prefix: '/r/:key' });
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));
-    await admin.register(adminRoutes({ registry, store, baseUrl }));
+    await admin.register(adminRoutes({ registry, store, publicBaseUrl: config.publicBaseUrl }));
   });
 
   const sweeper = setInterval(() => {

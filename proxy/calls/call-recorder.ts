@@ -1,5 +1,5 @@
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
-import type { CallError, CallRecord, CallStatus } from '../../src/store/records.ts';
+import type { CallError, CallFlags, CallMode, CallRecord, CallStatus } from '../../src/store/records.ts';
 import { findUntrainableReason, type CallCapture } from '../capture/call-capture.ts';
 import type { CallContext } from './call-context.ts';
 
@@ -14,6 +14,9 @@ export type CallStart = {
   engine: string;
   replica: string;
   policyVersion: number;
+  mode: CallMode;
+  extendsCallId: number | null;
+  extendsChoice: number | null;
   startedAt: number;
   startedMs: number;
 };
@@ -25,6 +28,7 @@ export type CallEnd = {
   ttftMs: number | null;
   /** Why the call is not trainable when the outcome alone does not say. */
   reason?: string;
+  flags?: CallFlags;
 };
 
 const toCallError = (error: RollcallError | CallError): CallError =>
@@ -62,6 +66,10 @@ export function recordCall(ctx: CallContext, start: CallStart, end: CallEnd): nu
     replica: start.replica,
     policyVersion: start.policyVersion,
     error: end.error === null ? null : toCallError(end.error),
+    mode: start.mode,
+    extendsCallId: start.extendsCallId,
+    extendsChoice: start.extendsChoice,
+    flags: end.flags ?? {},
     startedAt: start.startedAt,
     endedAt: start.startedAt + Math.round(latencyMs),
   };

@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatRequest } from '../../src/wire/openai-chat.ts';
+import type { CallCapture } from '../capture/call-capture.ts';
+import { rememberTurns } from '../conversation/remember-turns.ts';
 import { buildVllmChatRequest } from '../drivers/vllm/chat-request.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
 import type { CallContext } from './call-context.ts';
@@ -17,6 +19,8 @@ export const callsInFlight = (): number => inFlight;
  */
 export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollout: OpenRollout, request: ChatRequest, requestJson: string): Promise<void> {
   const admission = ctx.registry.admit(rollout);
+  const lookup = rollout.conversation.find(request.messages, request.tools);
+  const extension = 'extension' in lookup ? lookup.extension.turn : null;
   const sent = buildVllmChatRequest(request, rollout.record.sampling, admission.maxTokens);
   const start: CallStart = {
     rolloutId: rollout.record.id,
@@ -28,6 +32,9 @@ export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollo
     engine: ctx.engineKind,
     replica: ctx.pickOrigin(rollout),
     policyVersion: ctx.policyVersion(),
+    mode: 'chat',
+    extendsCallId: extension?.callId ?? null,
+    extendsChoice: extension?.choiceIndex ?? null,
     startedAt: Date.now(),
     startedMs: performance.now(),
   };
@@ -37,12 +44,13 @@ export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollo
   };
   reply.raw.on('close', onClose);
   reply.raw.on('error', () => abort.abort());
+  const remember = (callId: number, capture: CallCapture) => rememberTurns(rollout.conversation, request.messages, request.tools, callId, capture);
   inFlight += 1;
   let totalTokens = 0;
   try {
     totalTokens = start.isStream
-      ? await serveStreamingChat(ctx, reply, start, abort.signal)
-      : await serveUnaryChat(ctx, reply, start, abort.signal);
+      ? await serveStreamingChat(ctx, reply, start, abort.signal, remember)
+      : await serveUnaryChat(ctx, reply, start, abort.signal, remember);
   } finally {
     inFlight -= 1;
     ctx.registry.release(rollout, totalTokens);

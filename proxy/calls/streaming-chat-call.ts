@@ -5,6 +5,7 @@ import { SseDecoder } from '../../src/sse/sse-decoder.ts';
 import { encodeSseData, SSE_DONE } from '../../src/sse/sse-encoder.ts';
 import type { CallError } from '../../src/store/records.ts';
 import type { WireChatChunk } from '../../src/wire/openai-chat.ts';
+import type { CallCapture } from '../capture/call-capture.ts';
 import { ChatStreamCapture } from '../capture/chat-stream-capture.ts';
 import { engineStatusError, mapUpstreamError, readEngineErrorMessage } from '../upstream/map-upstream-error.ts';
 import type { CallContext } from './call-context.ts';
@@ -70,7 +71,7 @@ async function pump(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint
   return outcome;
 }
 
-export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal): Promise<number> {
+export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal, remember: (callId: number, capture: CallCapture) => void): Promise<number> {
   let response;
   try {
     response = await ctx.engine.request(start.replica, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
@@ -106,6 +107,7 @@ export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, 
   }
   const failure = outcome.brokenBy ?? outcome.engineError;
   const callId = recordCall(ctx, start, { status: failure === null ? 'completed' : 'failed', capture: captured, error: failure, ttftMs });
+  if (failure === null) remember(callId, captured);
   if (outcome.brokenBy !== null) res.write(encodeSseData(outcome.brokenBy.toBody()));
   res.once('close', () => {
     if (!res.writableFinished && failure === null) ctx.store.calls.markAborted(callId, 'the end of the stream did not reach the client');

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { WireChatCompletion } from '../../src/wire/openai-chat.ts';
+import type { CallCapture } from '../capture/call-capture.ts';
 import { captureChatCompletion } from '../capture/chat-completion-capture.ts';
 import { engineStatusError, mapUpstreamError } from '../upstream/map-upstream-error.ts';
 import type { CallContext } from './call-context.ts';
@@ -11,7 +12,7 @@ import { recordCall, type CallStart } from './call-recorder.ts';
  * recorded, and the record is committed before the answer is sent, so an answer a client
  * received is always in the database.
  */
-export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal): Promise<number> {
+export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal, remember: (callId: number, capture: CallCapture) => void): Promise<number> {
   let bytes: Buffer;
   let statusCode: number;
   try {
@@ -44,6 +45,7 @@ export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, star
   }
   const capture = captureChatCompletion(body);
   const callId = recordCall(ctx, start, { status: 'completed', capture, error: null, ttftMs });
+  remember(callId, capture);
   if (signal.aborted) {
     ctx.store.calls.markAborted(callId, 'the client disconnected before the answer was sent');
   } else {

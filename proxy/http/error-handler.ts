@@ -13,7 +13,7 @@ function toRollcallError(error: FastifyError | Error, maxBodyBytes: number): Rol
   if (status !== undefined && status >= 400 && status < 500) {
     return new RollcallError('RC_ERR_REQUEST_VALIDATION', { path: 'request', detail: error.message }, { cause: error, status });
   }
-  return new RollcallError('RC_ERR_INTERNAL', { detail: error.message }, { cause: error });
+  return new RollcallError('RC_ERR_SERVER_INTERNAL', { detail: error.message }, { cause: error });
 }
 
 /**

@@ -3,6 +3,8 @@ import type { RolloutRecord } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { CreateRolloutBody, FinishRolloutBody, RolloutLimits, SamplingPolicy } from '../../src/wire/admin.ts';
 import { generateRolloutKey, hashKey, sameHash } from '../auth/rollout-keys.ts';
+import { ConversationIndex } from '../conversation/conversation-index.ts';
+import { indexFromCalls } from '../conversation/remember-turns.ts';
 import { newRolloutId } from './rollout-ids.ts';
 
 /** In-memory state of an open rollout; the database row stays the source of truth. */
@@ -13,6 +15,8 @@ export type OpenRollout = {
   callsAdmitted: number;
   tokensUsed: number;
   inFlight: number;
+  /** Answered calls by message history, to link a call to the one it continues. */
+  conversation: ConversationIndex;
 };
 
 /** What admission grants one call. */
@@ -57,7 +61,7 @@ export class RolloutRegistry {
     const apiKey = generateRolloutKey();
     const keyHash = hashKey(apiKey);
     this.store.rollouts.insert(record, keyHash);
-    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, inFlight: 0 });
+    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, inFlight: 0, conversation: new ConversationIndex() });
     return { record, apiKey };
   }
 
@@ -90,6 +94,7 @@ export class RolloutRegistry {
       callsAdmitted: calls.length,
       tokensUsed: calls.reduce((sum, call) => sum + (call.usage?.totalTokens ?? 0), 0),
       inFlight: 0,
+      conversation: indexFromCalls(calls),
     };
     this.remember(rollout);
     return rollout;

@@ -6,7 +6,8 @@ import { parseJsonText, validate } from '../../src/wire/validate.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 
-export type AdminDeps = { registry: RolloutRegistry; store: Store; baseUrl: string };
+/** `publicBaseUrl` unset: agents get the address the admin client reached this proxy at. */
+export type AdminDeps = { registry: RolloutRegistry; store: Store; publicBaseUrl: string | undefined };
 
 const bodyOf = (raw: unknown): unknown => (typeof raw === 'string' && raw.trim() !== '' ? parseJsonText(raw) : {});
 
@@ -26,6 +27,10 @@ export function callView(call: StoredCall) {
     finishReason: first?.finishReason ?? null,
     choices: call.choices,
     policyVersion: call.policyVersion,
+    mode: call.mode,
+    extendsCallId: call.extendsCallId,
+    extendsChoice: call.extendsChoice,
+    flags: call.flags,
     request: JSON.parse(call.requestJson) as unknown,
     sent: call.sentJson === null ? null : (JSON.parse(call.sentJson) as unknown),
     response: call.response,
@@ -48,7 +53,8 @@ export function adminRoutes(deps: AdminDeps) {
     app.post('/admin/rollouts', async (request, reply) => {
       const body = validate(CreateRolloutBodySchema, bodyOf(request.body));
       const { record, apiKey } = deps.registry.create(body);
-      const created: CreatedRollout = { rolloutId: record.id, apiKey, baseUrl: deps.baseUrl };
+      const baseUrl = deps.publicBaseUrl ?? `${request.protocol}://${request.host}/v1`;
+      const created: CreatedRollout = { rolloutId: record.id, apiKey, baseUrl };
       return reply.code(201).send(created);
     });
 

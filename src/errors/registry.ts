@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   RC_ERR_UPSTREAM_SERVER_ERROR: spec(502, 'upstream_error', 'The engine failed with status {engineStatus}: {detail}', true),
   RC_ERR_UPSTREAM_STREAM_BROKEN: spec(502, 'upstream_error', 'The engine stream broke after it started: {detail}', true),
   RC_ERR_UPSTREAM_BAD_RESPONSE: spec(502, 'upstream_error', 'The engine sent a response rollcall cannot read: {detail}'),
-  RC_ERR_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
+  RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,6 @@
 import { packFloat32, packInt32, unpackFloat32, unpackInt32 } from './blobs.ts';
 import type { SqliteDatabase } from './open-database.ts';
-import type { CallError, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
+import type { CallError, CallFlags, CallMode, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
 
 type ChoiceMeta = { index: number; length: number; finishReason: string | null };
 
@@ -27,6 +27,10 @@ type CallRow = {
   replica: string | null;
   policy_version: number;
   error_json: string | null;
+  mode: CallMode;
+  extends_call_id: number | null;
+  extends_choice: number | null;
+  flags_json: string;
   started_at: number;
   ended_at: number;
 };
@@ -72,6 +76,10 @@ function toStored(row: CallRow): StoredCall {
     replica: row.replica,
     policyVersion: row.policy_version,
     error: parseJson<CallError>(row.error_json),
+    mode: row.mode,
+    extendsCallId: row.extends_call_id,
+    extendsChoice: row.extends_choice,
+    flags: JSON.parse(row.flags_json) as CallFlags,
     startedAt: row.started_at,
     endedAt: row.ended_at,
   };
@@ -88,10 +96,12 @@ export class CallStore {
     this.insertStmt = db.prepare(
       `INSERT INTO calls (rollout_id, seq, status, trainable, untrainable_reason, is_stream, request_json,
          sent_json, response_json, prompt_ids, completion_ids, logprobs, choice_lengths_json, finish_reason,
-         usage_json, latency_ms, ttft_ms, engine, replica, policy_version, error_json, started_at, ended_at)
+         usage_json, latency_ms, ttft_ms, engine, replica, policy_version, error_json, mode, extends_call_id,
+         extends_choice, flags_json, started_at, ended_at)
        VALUES (@rolloutId, @seq, @status, @trainable, @untrainableReason, @isStream, @requestJson, @sentJson,
          @responseJson, @promptIds, @completionIds, @logprobs, @choiceLengths, @finishReason, @usageJson,
-         @latencyMs, @ttftMs, @engine, @replica, @policyVersion, @errorJson, @startedAt, @endedAt)`,
+         @latencyMs, @ttftMs, @engine, @replica, @policyVersion, @errorJson, @mode, @extendsCallId, @extendsChoice,
+         @flagsJson, @startedAt, @endedAt)`,
     );
     this.byRolloutStmt = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE rollout_id = ? ORDER BY seq');
     this.maxSeqStmt = db.prepare<[string], { maxSeq: number | null }>(
@@ -130,6 +140,10 @@ export class CallStore {
       replica: call.replica,
       policyVersion: call.policyVersion,
       errorJson: call.error === null ? null : JSON.stringify(call.error),
+      mode: call.mode,
+      extendsCallId: call.extendsCallId,
+      extendsChoice: call.extendsChoice,
+      flagsJson: JSON.stringify(call.flags),
       startedAt: call.startedAt,
       endedAt: call.endedAt,
     });

@@ -48,6 +48,10 @@ export const MIGRATIONS: readonly string[] = [
      policy_version INTEGER NOT NULL DEFAULT 0,
      error_json TEXT,
      untrainable_reason TEXT,
+     mode TEXT NOT NULL DEFAULT 'chat' CHECK (mode IN ('chat','token')),
+     extends_call_id INTEGER,
+     extends_choice INTEGER,
+     flags_json TEXT NOT NULL DEFAULT '{}',
      started_at INTEGER NOT NULL,
      ended_at INTEGER NOT NULL,
      UNIQUE (rollout_id, seq)

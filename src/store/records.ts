@@ -32,6 +32,17 @@ export type ChoiceCapture = {
 
 export type CallError = { code: string; message: string; status?: number };
 
+export const CALL_MODES = ['chat', 'token'] as const;
+export type CallMode = (typeof CALL_MODES)[number];
+
+/** Facts about a call the judge and the sample builder use. */
+export type CallFlags = {
+  /** The completion held tool-call text the parser could not read; the text stayed content. */
+  malformedToolCall?: string;
+  /** Why the prompt could not continue the call the messages extend (token mode). */
+  renderedFromScratch?: string;
+};
+
 export type Usage = { promptTokens: number; completionTokens: number; totalTokens: number };
 
 /** One recorded call, committed when the call ends (DESIGN §3). */
@@ -57,6 +68,12 @@ export type CallRecord = {
   replica: string | null;
   policyVersion: number;
   error: CallError | null;
+  /** chat = pass-through; token = the proxy built the prompt ids and parsed the completion. */
+  mode: CallMode;
+  /** The earlier call whose messages and reply this call's messages continue (message level). */
+  extendsCallId: number | null;
+  extendsChoice: number | null;
+  flags: CallFlags;
   startedAt: number;
   endedAt: number;
 };

@@ -100,7 +100,7 @@ export async function loadJudge(spec: string, baseDir: string): Promise<Judge> {
   }
   if (candidate.length > 3) {
     throw judgeError(
-      'RC_ERR_JUDGE_EXPORT_NOT_FUNCTION',
+      'RC_ERR_JUDGE_EXPORT_SIGNATURE',
       `judge export "${exportName}" of ${file} takes ${candidate.length} parameters; ` +
         'a judge takes (task, output, context)',
     );

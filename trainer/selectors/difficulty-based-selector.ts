@@ -18,10 +18,10 @@ import type { BotsOptions } from './selector-config.ts';
 import {
   assertBatchSize,
   assertFeatureColumn,
-  assertFeedback,
   assertRestorable,
   assertSeed,
   assertTaskCount,
+  normalizeFeedback,
 } from './selector-checks.ts';
 import type { DifficultySelectorState, SelectorState, TaskSelector } from './selector-types.ts';
 
@@ -78,8 +78,8 @@ export class DifficultyBasedSelector implements TaskSelector {
   }
 
   feedback(indices: readonly number[], passRates: readonly number[]): void {
-    assertFeedback(indices, passRates, this.taskCount);
-    this.estimator.update(indices, passRates);
+    const merged = normalizeFeedback(indices, passRates, this.taskCount);
+    this.estimator.update(merged.indices, merged.passRates);
   }
 
   state(): DifficultySelectorState {
@@ -129,7 +129,9 @@ function assertPassRates(name: string, values: readonly number[], taskCount: num
   assertFeatureColumn(name, values, taskCount);
   const badIndex = values.findIndex((value) => value < 0 || value > 1);
   if (badIndex >= 0) {
-    throw new RangeError(`${name} must be pass rates in [0, 1]; task ${badIndex} has ${values[badIndex]}`);
+    throw new RangeError(
+      `${name} must be pass rates in [0, 1]; task ${badIndex} has ${values[badIndex]}`,
+    );
   }
   return [...values];
 }

@@ -5,10 +5,10 @@
  */
 import {
   assertBatchSize,
-  assertFeedback,
   assertRestorable,
   assertSeed,
   assertTaskCount,
+  normalizeFeedback,
 } from './selector-checks.ts';
 import type {
   PositionSelectorState,
@@ -38,7 +38,7 @@ export abstract class PositionSelector implements TaskSelector {
 
   /** Non-adaptive: the feedback is validated so misuse is loud, then ignored. */
   feedback(indices: readonly number[], passRates: readonly number[]): void {
-    assertFeedback(indices, passRates, this.taskCount);
+    normalizeFeedback(indices, passRates, this.taskCount);
   }
 
   state(): PositionSelectorState {

@@ -18,8 +18,8 @@ export function assertSeed(seed: number): void {
 }
 
 /**
- * A batch larger than the taskset would repeat tasks inside one batch (and `random` could not
- * draw distinct indices at all), which breaks the one-group-per-task assumption downstream.
+ * A batch larger than the taskset would serve tasks several times in one batch by construction
+ * (and `random` could not draw distinct indices at all); refuse it as a configuration error.
  */
 export function assertBatchSize(batchSize: number, taskCount: number): void {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > taskCount) {
@@ -27,30 +27,43 @@ export function assertBatchSize(batchSize: number, taskCount: number): void {
   }
 }
 
-export function assertFeedback(
+export interface Feedback {
+  readonly indices: readonly number[];
+  readonly passRates: readonly number[];
+}
+
+/**
+ * Validates feedback and merges repeated task indices into their mean pass rate. Repeats are
+ * legitimate: a `shuffle` batch that crosses an epoch boundary can hold the same task twice (the
+ * tail of one permutation and the head of the next), and each copy was judged on its own.
+ */
+export function normalizeFeedback(
   indices: readonly number[],
   passRates: readonly number[],
   taskCount: number,
-): void {
+): Feedback {
   if (indices.length !== passRates.length) {
     throw new RangeError(
       `feedback needs one pass rate per index: ${indices.length} indices, ${passRates.length} rates`,
     );
   }
-  const seen = new Set<number>();
+  const sums = new Map<number, { total: number; count: number }>();
   for (const [position, index] of indices.entries()) {
     if (!Number.isInteger(index) || index < 0 || index >= taskCount) {
       throw new RangeError(`feedback index ${index} (at ${position}) is outside [0, ${taskCount})`);
     }
-    if (seen.has(index)) {
-      throw new RangeError(`feedback index ${index} appears twice; aggregate pass rates per task`);
-    }
-    seen.add(index);
     const rate = passRates[position];
     if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) {
       throw new RangeError(`feedback pass rate ${rate} (at ${position}) is outside [0, 1]`);
     }
+    const entry = sums.get(index) ?? { total: 0, count: 0 };
+    sums.set(index, { total: entry.total + rate, count: entry.count + 1 });
   }
+  const merged = [...sums.entries()];
+  return {
+    indices: merged.map(([index]) => index),
+    passRates: merged.map(([, entry]) => entry.total / entry.count),
+  };
 }
 
 /** A feature column must cover every task with finite values. */

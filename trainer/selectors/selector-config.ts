@@ -45,7 +45,9 @@ export const SelectorConfigSchema = z
       context.addIssue({
         code: 'custom',
         path: ['featureKeys'],
-        message: `selector "${config.type}" needs exactly ${needed} feature key(s), got ${config.featureKeys.length}`,
+        message:
+          `selector "${config.type}" needs exactly ${needed} feature key(s), ` +
+          `got ${config.featureKeys.length}`,
       });
     }
   });

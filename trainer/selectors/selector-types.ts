@@ -49,7 +49,8 @@ export interface TaskSelector {
   next(batchSize: number): number[];
   /**
    * Observed pass rates (mean judged reward in [0, 1]) of tasks served earlier; `indices[k]` pairs
-   * with `passRates[k]`. Only adaptive selectors use it; the others validate and ignore it.
+   * with `passRates[k]`; a repeated index counts once with the mean of its rates. Only adaptive
+   * selectors use it; the others validate and ignore it.
    */
   feedback(indices: readonly number[], passRates: readonly number[]): void;
   state(): SelectorState;

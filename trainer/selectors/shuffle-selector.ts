@@ -2,6 +2,8 @@
  * `shuffle`: one permutation per epoch, drawn from a generator seeded with `seed + epoch`
  * (epoch = ⌊i / N⌋), served in order across batch and epoch boundaries. Seeding by epoch, not by a
  * running generator, makes the permutation of any epoch recomputable from the read position alone.
+ * As in Trinity-RFT, a batch that crosses an epoch boundary joins the tail of one permutation to
+ * the head of the next, so it can hold the same task twice; feedback merges such repeats.
  */
 import { PositionSelector, spanOfPositions } from './position-selector.ts';
 import { Prng } from './prng.ts';

@@ -1,0 +1,111 @@
+/**
+ * A lean vLLM-shaped mock engine for the proxy bench. It answers `POST /v1/chat/completions`
+ * from pre-serialized bytes and looks at nothing in the request but `"stream":true` (a substring
+ * check, never a JSON parse), so it stays cheap however large the request is.
+ *
+ * Knobs (flags at start, or `POST /_mock/profile` with a small JSON body between cells):
+ * `size` S|M, `delayMs` fixed wait before the answer, `paceMs` gap between streamed token frames.
+ * Run standalone: `node --import tsx bench/mock-engine.ts --port 18000 --size S`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BODY_SIZES, buildMockBodies, type BodySizeName, type MockBodies } from './mock-bodies.ts';
+
+export type MockProfile = { size: BodySizeName; delayMs: number; paceMs: number };
+
+const STREAM_MARK = Buffer.from('"stream":true');
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;
+
+export type MockEngine = { server: Server; url: string; profile: MockProfile; bodies: Record<BodySizeName, MockBodies> };
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function sendStream(res: ServerResponse, bodies: MockBodies, paceMs: number): Promise<void> {
+  res.writeHead(200, SSE_HEADERS);
+  res.write(bodies.firstFrame);
+  if (paceMs <= 0) {
+    // Prefill then decode: the first frame leaves alone, the tokens follow on the next turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    res.end(bodies.rest);
+    return;
+  }
+  for (const frame of bodies.restFrames) {
+    if (res.destroyed) return;
+    await wait(paceMs);
+    res.write(frame);
+  }
+  res.end();
+}
+
+async function handleChat(engine: MockEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  const { size, delayMs, paceMs } = engine.profile;
+  const bodies = engine.bodies[size];
+  if (delayMs > 0) await wait(delayMs);
+  if (body.indexOf(STREAM_MARK) !== -1) return sendStream(res, bodies, paceMs);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': bodies.unary.length });
+  res.end(bodies.unary);
+}
+
+async function handleProfile(engine: MockEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const update = JSON.parse((await readBody(req)).toString('utf8')) as Partial<MockProfile>;
+  if (update.size !== undefined && !(update.size in BODY_SIZES)) throw new Error(`unknown size ${update.size}`);
+  Object.assign(engine.profile, update);
+  const bodies = engine.bodies[engine.profile.size];
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ ...engine.profile, unaryBytes: bodies.unary.length, streamBytes: bodies.firstFrame.length + bodies.rest.length }));
+}
+
+/** Starts the mock on 127.0.0.1; `port` 0 picks a free one. */
+export async function startMockEngine(port: number, profile: MockProfile): Promise<MockEngine> {
+  const bodies = { S: buildMockBodies(BODY_SIZES.S), M: buildMockBodies(BODY_SIZES.M) };
+  const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 });
+  const engine: MockEngine = { server, url: '', profile: { ...profile }, bodies };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const route = req.method === 'POST' && req.url === '/v1/chat/completions' ? handleChat : req.url === '/_mock/profile' ? handleProfile : null;
+    if (route === null) {
+      res.writeHead(404).end();
+      return;
+    }
+    route(engine, req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: String(error) } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  engine.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return engine;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      size: { type: 'string', default: 'S' },
+      'delay-ms': { type: 'string', default: '0' },
+      'pace-ms': { type: 'string', default: '0' },
+    },
+  });
+  const size = values.size as BodySizeName;
+  if (!(size in BODY_SIZES)) throw new Error(`--size must be one of ${Object.keys(BODY_SIZES).join(', ')}`);
+  const engine = await startMockEngine(Number(values.port), { size, delayMs: Number(values['delay-ms']), paceMs: Number(values['pace-ms']) });
+  process.stdout.write(`${JSON.stringify({ ready: true, url: engine.url, pid: process.pid })}\n`);
+  process.once('SIGTERM', () => {
+    engine.server.closeAllConnections();
+    engine.server.close(() => process.exit(0));
+  });
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolvePath(process.argv[1])) await main();

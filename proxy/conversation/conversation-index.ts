@@ -1,0 +1,55 @@
+import type { ChatMessage, WireToolCall } from '../../src/wire/openai-chat.ts';
+import { canonicalMessage, canonicalReply, chainHashes, toolsHash } from './message-canon.ts';
+
+/** One answered call (one choice of it) that later calls may continue. */
+export type Turn = {
+  callId: number;
+  choiceIndex: number;
+  promptIds: number[];
+  completionIds: number[];
+  finishReason: string | null;
+};
+
+export type Extension = {
+  /** The turn whose messages plus reply are a prefix of the new messages. */
+  turn: Turn;
+  /** Messages after that reply. */
+  appended: ChatMessage[];
+};
+
+export type Lookup = { extension: Extension } | { retryOf: Turn } | { fresh: true };
+
+/**
+ * Per-rollout index of answered calls keyed by a hash chain over their messages, so a new
+ * call finds the longest earlier call it continues in O(messages). Tools are part of the key:
+ * a call with other tools renders another prompt and never continues a call without them.
+ */
+export class ConversationIndex {
+  /** Hash of (messages + reply) → turns ending there. */
+  private readonly byReply = new Map<string, Turn>();
+  /** Hash of messages → a turn that was asked exactly these messages (for retries). */
+  private readonly byMessages = new Map<string, Turn>();
+
+  add(messages: readonly ChatMessage[], tools: unknown, reply: { content: string | null; toolCalls: readonly WireToolCall[] }, turn: Turn): void {
+    const seed = toolsHash(tools);
+    const hashes = chainHashes(messages.map(canonicalMessage), seed);
+    const last = hashes.at(-1) ?? seed;
+    if (turn.choiceIndex === 0) this.byMessages.set(last, turn);
+    const [replyHash] = chainHashes([canonicalReply(reply)], last);
+    this.byReply.set(replyHash as string, turn);
+  }
+
+  find(messages: readonly ChatMessage[], tools: unknown): Lookup {
+    const seed = toolsHash(tools);
+    const hashes = chainHashes(messages.map(canonicalMessage), seed);
+    const whole = hashes.at(-1);
+    const retry = whole === undefined ? undefined : this.byMessages.get(whole);
+    if (retry !== undefined) return { retryOf: retry };
+    for (let i = messages.length - 2; i >= 0; i--) {
+      if (messages[i]?.role !== 'assistant') continue;
+      const turn = this.byReply.get(hashes[i] as string);
+      if (turn !== undefined) return { extension: { turn, appended: messages.slice(i + 1) } };
+    }
+    return { fresh: true };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The few `node:http` helpers the fake engine needs: reading a JSON body, answering JSON the way
+ * FastAPI/Starlette does (compact, `application/json`), abortable sleeps, and draining writes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { badRequest, type FakeEngineError } from './errors.ts';
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function readBodyText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw badRequest('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a request body; an empty body counts as `{}`. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('JSON decode error: the request body is not valid JSON');
+  }
+}
+
+export function sendJsonText(res: ServerResponse, status: number, json: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+export function sendError(res: ServerResponse, error: FakeEngineError): void {
+  sendJson(res, error.status, error.toBody());
+}
+
+/** Resolves after `ms`, or early (without error) when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Writes a chunk and waits for the socket to drain when it is backed up (or closes). */
+export async function writeChunk(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return;
+  if (res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

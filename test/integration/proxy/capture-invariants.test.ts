@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { StoredCall } from '../../../src/store/records.ts';
+import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
+import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
+import { startProxy, type Harness } from '../support/proxy-harness.ts';
+
+let engine: FakeEngine;
+let proxy: Harness;
+
+before(async () => {
+  engine = await startFakeEngine({ chunkTokens: 3 });
+  engine.script('calc', [TOOL_REPLY, FINAL_REPLY]);
+  proxy = await startProxy([engine.url]);
+});
+after(async () => {
+  await proxy.close();
+  await engine.close();
+});
+
+/** A spread of call shapes: streaming or not, tools, n > 1, length cut-offs, unicode. */
+const SHAPES: Record<string, unknown>[] = [
+  {},
+  { stream: true },
+  { n: 3 },
+  { n: 2, stream: true },
+  { max_tokens: 2 },
+  { max_tokens: 2, stream: true },
+  { tools: [CALC_TOOL], messages: [{ role: 'system', content: systemPrompt('calc') }, { role: 'user', content: '6*7?' }] },
+  { tools: [CALC_TOOL], stream: true, messages: [{ role: 'system', content: systemPrompt('calc') }, { role: 'user', content: '6*7?' }] },
+  { messages: [{ role: 'user', content: 'Grüße, 日本語, emoji 🎉 — answer in kind.' }], stream: true },
+  { logprobs: true, top_logprobs: 2 },
+];
+
+async function directEngineAnswer(sentJson: string) {
+  const sent = JSON.parse(sentJson) as Record<string, unknown>;
+  const response = await fetch(`${engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...sent, stream: false }) });
+  return (await response.json()) as { prompt_token_ids: number[]; choices: { index: number; token_ids: number[]; logprobs: { content: { logprob: number }[] } }[] };
+}
+
+function checkInvariants(call: StoredCall): void {
+  assert.equal(call.trainable, true, call.untrainableReason ?? '');
+  let total = 0;
+  for (const choice of call.choices) {
+    assert.equal(choice.logprobs.length, choice.completionIds.length);
+    total += choice.completionIds.length;
+  }
+  assert.equal(total, call.usage?.completionTokens);
+  assert.equal(call.promptIds?.length, call.usage?.promptTokens);
+}
+
+test('every recorded call meets the capture invariants and equals what the engine reports', async () => {
+  for (const shape of SHAPES) {
+    const { apiKey, rolloutId } = await proxy.createRollout({ sampling: { seed: 42 } });
+    const body = { model: 'fake-model', messages: [{ role: 'user', content: 'Tell me about tokens.' }], ...shape };
+    const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    await response.text();
+    assert.equal(response.status, 200);
+    const [call] = proxy.store.calls.listForRollout(rolloutId);
+    assert.ok(call, JSON.stringify(shape));
+    checkInvariants(call);
+    assert.equal(call.choices.length, (shape.n as number | undefined) ?? 1);
+    const direct = await directEngineAnswer(call.sentJson!);
+    assert.deepEqual(call.promptIds, direct.prompt_token_ids, JSON.stringify(shape));
+    for (const choice of call.choices) {
+      const engineChoice = direct.choices.find((c) => c.index === choice.index);
+      assert.deepEqual(choice.completionIds, engineChoice?.token_ids);
+      assert.deepEqual(choice.logprobs, engineChoice?.logprobs.content.map((e) => e.logprob));
+    }
+  }
+});

@@ -1,0 +1,57 @@
+import { Writable } from 'node:stream';
+import { buildApp, type ProxyApp } from '../../../proxy/app.ts';
+import { ProxyConfigSchema, type ProxyConfig } from '../../../src/config/proxy-config.ts';
+import { createLogger } from '../../../src/logging/logger.ts';
+import { openStore, type Store } from '../../../src/store/store.ts';
+import type { CreateRolloutBody, CreatedRollout } from '../../../src/wire/admin.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export type Harness = ProxyApp & {
+  url: string;
+  store: Store;
+  logs: string[];
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  createRollout(body?: CreateRolloutBody): Promise<CreatedRollout>;
+  close(): Promise<void>;
+};
+
+/** A proxy listening on a random loopback port, in front of the given engine origins. */
+export async function startProxy(upstreams: string[], overrides: Partial<ProxyConfig> & Record<string, unknown> = {}, store: Store = openStore(':memory:')): Promise<Harness> {
+  const config = ProxyConfigSchema.parse({ port: 0, dbPath: ':memory:', ...overrides, engine: { upstreams, ...(overrides.engine ?? {}) } });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'warn', destination });
+  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN });
+  const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  };
+  return {
+    ...proxy,
+    url,
+    store,
+    logs,
+    admin,
+    async createRollout(body: CreateRolloutBody = {}) {
+      const response = await admin('POST', '/admin/rollouts', body);
+      if (response.status !== 201) throw new Error(`create rollout failed: ${JSON.stringify(response.body)}`);
+      return response.body as CreatedRollout;
+    },
+    async close() {
+      await proxy.app.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { renderErrorsDoc } from '../../../../src/docs/errors-doc.ts';
+import { ERROR_CODES, type ErrorCode } from '../../../../src/errors/registry.ts';
+import { RollcallError } from '../../../../src/errors/rollcall-error.ts';
+
+/** Pinned status of every code: changing one is a breaking change for clients. */
+const PINNED: Record<ErrorCode, number> = {
+  RC_ERR_AUTH_MISSING_KEY: 401,
+  RC_ERR_AUTH_INVALID_KEY: 401,
+  RC_ERR_AUTH_KEY_REVOKED: 401,
+  RC_ERR_AUTH_ADMIN_REQUIRED: 403,
+  RC_ERR_AUTH_ADMIN_INVALID: 401,
+  RC_ERR_REQUEST_INVALID_JSON: 400,
+  RC_ERR_REQUEST_VALIDATION: 400,
+  RC_ERR_REQUEST_BODY_TOO_LARGE: 413,
+  RC_ERR_REQUEST_NOT_FOUND: 404,
+  RC_ERR_ROLLOUT_NOT_FOUND: 404,
+  RC_ERR_ROLLOUT_NOT_OPEN: 409,
+  RC_ERR_ROLLOUT_CALL_LIMIT: 403,
+  RC_ERR_ROLLOUT_TOKEN_LIMIT: 403,
+  RC_ERR_ROLLOUT_EXPIRED: 401,
+  RC_ERR_UPSTREAM_CONNECT: 502,
+  RC_ERR_UPSTREAM_TIMEOUT: 504,
+  RC_ERR_UPSTREAM_RESET: 502,
+  RC_ERR_UPSTREAM_REJECTED: 400,
+  RC_ERR_UPSTREAM_SERVER_ERROR: 502,
+  RC_ERR_UPSTREAM_STREAM_BROKEN: 502,
+  RC_ERR_UPSTREAM_BAD_RESPONSE: 502,
+  RC_ERR_SERVER_INTERNAL: 500,
+};
+
+test('every code has its pinned status and follows RC_ERR_<AREA>_<DETAIL>', () => {
+  for (const [code, spec] of Object.entries(ERROR_CODES)) {
+    assert.match(code, /^RC_ERR_[A-Z]+_[A-Z_]+$/);
+    assert.equal(spec.status, PINNED[code as ErrorCode], code);
+    assert.ok(spec.message.length > 10, code);
+  }
+  assert.deepEqual(Object.keys(PINNED).sort(), Object.keys(ERROR_CODES).sort());
+});
+
+test('messages fill their placeholders and the body is OpenAI-shaped', () => {
+  const error = new RollcallError('RC_ERR_ROLLOUT_CALL_LIMIT', { rolloutId: 'ro_1', limit: 3 });
+  assert.equal(error.message, 'The rollout ro_1 reached its limit of 3 calls');
+  assert.deepEqual(error.toBody(), {
+    error: { message: error.message, type: 'rollout_limit_error', param: null, code: 'RC_ERR_ROLLOUT_CALL_LIMIT' },
+  });
+  assert.equal(new RollcallError('RC_ERR_UPSTREAM_REJECTED', { detail: 'x' }, { status: 422 }).status, 422);
+});
+
+test('docs/errors.md lists every code and is up to date', () => {
+  const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+  for (const code of Object.keys(ERROR_CODES)) assert.ok(doc.includes(`\`${code}\``), code);
+  assert.equal(doc, renderErrorsDoc(), 'run npm run docs');
+});

@@ -1,0 +1,26 @@
+/** The advantage stage's public surface: estimators, weighting, options and oversampling. */
+export { computeAdvantages } from './compute-advantages.ts';
+export {
+  AdvantageOptionsSchema,
+  parseAdvantageOptions,
+  type AdvantageOptions,
+  type AdvantageOptionsInput,
+} from './advantage-config.ts';
+export {
+  ADVANTAGE_ESTIMATORS,
+  ADVANTAGE_WEIGHTINGS,
+  type AdvantageEstimator,
+  type AdvantageResult,
+  type AdvantageRolloutInput,
+  type AdvantageSampleInput,
+  type AdvantageWeighting,
+  type SampleAdvantage,
+} from './advantage-types.ts';
+export {
+  greedyMaxVariance,
+  oversampledGroupSize,
+  selectMaxSpread,
+  type OversampleCandidate,
+  type OversampleOptions,
+  type OversampleResult,
+} from './oversampling.ts';
