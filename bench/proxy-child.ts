@@ -5,8 +5,13 @@
  * the same store with the call writes removed ("capture off": same routes, same parsing and
  * capture extraction, no SQLite write), then prints one JSON line with its URL.
  *
- * `node --import tsx bench/proxy-child.ts --upstream URL --capture on|off [--db PATH]`
+ * With `--profile-out FILE` the V8 CPU profiler (what `node --cpu-prof` uses) starts on SIGUSR2
+ * and its profile is written at SIGTERM, so a profile covers the load alone, not start-up.
+ *
+ * `node --import tsx bench/proxy-child.ts --upstream URL --capture on|off [--db PATH] [--admin-token T] [--profile-out FILE]`
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { parseArgs } from 'node:util';
 import { ProxyConfigSchema } from '../src/config/proxy-config.ts';
 import { createLogger } from '../src/logging/logger.ts';
@@ -14,16 +19,41 @@ import type { CallStore } from '../src/store/call-store.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { buildApp } from '../proxy/app.ts';
 
-export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-
 /**
  * The store with `calls.insert` and `calls.markAborted` turned into no-ops; every other method
  * (rollout rows, reads) is the real one, reached through the prototype chain at no extra cost.
  */
-export function withoutCallCapture(store: Store): Store {
+function withoutCallCapture(store: Store): Store {
   const calls = Object.create(store.calls) as CallStore;
   Object.assign(calls, { insert: (): number => 0, markAborted: (): void => undefined });
   return { db: store.db, rollouts: store.rollouts, calls, close: () => store.close() };
+}
+
+/** A CPU profile window: `start` on SIGUSR2, `stop` writes the .cpuprofile JSON. */
+function profiler(file: string): { start: () => void; stop: () => Promise<void> } {
+  const session = new Session();
+  session.connect();
+  let isRunning = false;
+  return {
+    start: () => {
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 200 }, () =>
+          session.post('Profiler.start', () => {
+            isRunning = true;
+          }),
+        ),
+      );
+    },
+    stop: () =>
+      new Promise((resolve, reject) => {
+        if (!isRunning) return resolve();
+        session.post('Profiler.stop', (error, result) => {
+          if (error !== null) return reject(error);
+          writeFileSync(file, JSON.stringify(result.profile));
+          resolve();
+        });
+      }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -33,6 +63,8 @@ async function main(): Promise<void> {
       capture: { type: 'string', default: 'on' },
       db: { type: 'string', default: ':memory:' },
       port: { type: 'string', default: '0' },
+      'profile-out': { type: 'string' },
+      'admin-token': { type: 'string', default: 'bench-admin-token-0123456789abcdef' },
     },
   });
   if (values.upstream === undefined) throw new Error('--upstream URL is required');
@@ -47,17 +79,19 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const opened = openStore(isCaptureOn ? config.dbPath : ':memory:');
   const store = isCaptureOn ? opened : withoutCallCapture(opened);
-  const { app } = buildApp({ config, store, logger, adminToken: BENCH_ADMIN_TOKEN });
+  const { app } = buildApp({ config, store, logger, adminToken: values['admin-token'] });
   const url = await app.listen({ host: config.host, port: config.port });
   process.stdout.write(`${JSON.stringify({ ready: true, url, pid: process.pid, capture: isCaptureOn ? 'on' : 'off' })}\n`);
 
+  const profile = values['profile-out'] === undefined ? null : profiler(values['profile-out']);
+  if (profile !== null) process.on('SIGUSR2', () => profile.start());
   let closing = false;
   const shutdown = async (): Promise<void> => {
     if (closing) return;
     closing = true;
+    await profile?.stop();
     await app.close();
     store.close();
-    // Let --cpu-prof write its profile on a normal exit.
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());

@@ -5,15 +5,16 @@ import type { Store } from '../src/store/store.ts';
 import { adminGuard } from './auth/admin-auth.ts';
 import { hashKey } from './auth/rollout-keys.ts';
 import type { CallContext } from './calls/call-context.ts';
-import { callsInFlight } from './calls/chat-call.ts';
 import { installErrorHandling, installRawBodyParsing } from './http/error-handler.ts';
 import { ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { openAiRoutes } from './routes/openai-routes.ts';
+import { policyRoutes } from './routes/policy-routes.ts';
+import { PolicyGate } from './policy/policy-gate.ts';
 import { RolloutRegistry } from './rollouts/rollout-registry.ts';
 import { EnginePool } from './upstream/engine-pool.ts';
-import { ReplicaPicker } from './upstream/replica-picker.ts';
+import { ReplicaSet } from './upstream/replica-set.ts';
 
 export type AppDeps = {
   config: ProxyConfig;
@@ -23,7 +24,7 @@ export type AppDeps = {
   now?: () => number;
 };
 
-export type ProxyApp = { app: FastifyInstance; registry: RolloutRegistry; metrics: ProxyMetrics };
+export type ProxyApp = { app: FastifyInstance; registry: RolloutRegistry; metrics: ProxyMetrics; policy: PolicyGate };
 
 /** Builds the proxy without listening: the entry point listens, tests inject or listen on port 0. */
 export function buildApp(deps: AppDeps): ProxyApp {
@@ -39,9 +40,11 @@ export function buildApp(deps: AppDeps): ProxyApp {
   installErrorHandling(app, config.maxBodyBytes);
 
   const registry = new RolloutRegistry(store, config.rolloutDefaults, deps.now);
-  const metrics = new ProxyMetrics({ openRollouts: () => registry.countOpen(), inFlight: callsInFlight });
+  const policy = new PolicyGate({ maxWaitMs: config.policy.pauseMaxWaitMs });
+  const metrics = new ProxyMetrics({ openRollouts: () => registry.countOpen(), inFlight: () => policy.status().inFlight, policyVersion: () => policy.currentVersion, replicas: () => replicas.state() });
   const engine = new EnginePool(config.engine);
-  const picker = new ReplicaPicker(engine.origins);
+  const replicas = new ReplicaSet(engine, logger, (origin, healthy) => metrics.replicaTransitions.inc({ replica: origin, healthy: String(healthy) }));
+  replicas.startHealthChecks(config.engine.healthCheckIntervalMs, config.engine.healthCheckTimeoutMs);
   const ctx: CallContext = {
     store,
     registry,
@@ -50,8 +53,8 @@ export function buildApp(deps: AppDeps): ProxyApp {
     engineKind: config.engine.kind,
     metrics,
     logger,
-    policyVersion: () => 0,
-    pickOrigin: (rollout) => picker.pick(rollout),
+    policy,
+    replicas,
   };
 
   void app.register(healthRoutes(metrics));
@@ -60,6 +63,7 @@ export function buildApp(deps: AppDeps): ProxyApp {
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));
     await admin.register(adminRoutes({ registry, store, publicBaseUrl: config.publicBaseUrl }));
+    await admin.register(policyRoutes(policy, config.policy.drainTimeoutMs));
   });
 
   const sweeper = setInterval(() => {
@@ -72,7 +76,8 @@ export function buildApp(deps: AppDeps): ProxyApp {
   sweeper.unref();
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
+    replicas.stop();
     await engine.close();
   });
-  return { app, registry, metrics };
+  return { app, registry, metrics, policy };
 }

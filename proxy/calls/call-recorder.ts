@@ -12,6 +12,7 @@ export type CallStart = {
   requestJson: string;
   sentJson: string;
   engine: string;
+  /** Set to the replica that answered, once one did. */
   replica: string;
   policyVersion: number;
   mode: CallMode;
@@ -76,6 +77,7 @@ export function recordCall(ctx: CallContext, start: CallStart, end: CallEnd): nu
   const id = ctx.store.calls.insert(record);
   const { metrics } = ctx;
   metrics.calls.inc({ status: end.status, stream: String(start.isStream) });
+  metrics.replicaCalls.inc({ replica: start.replica, status: end.status });
   metrics.latency.observe(latencyMs / 1000);
   if (record.usage !== null) {
     metrics.tokens.inc({ kind: 'prompt' }, record.usage.promptTokens);

@@ -9,15 +9,21 @@ import type { CallStart } from './call-recorder.ts';
 import { serveStreamingChat } from './streaming-chat-call.ts';
 import { serveUnaryChat } from './unary-chat-call.ts';
 
-let inFlight = 0;
-export const callsInFlight = (): number => inFlight;
-
 /**
  * One chat call of a rollout: admission against the rollout's limits, the engine request built
  * from the client's and the rollout's sampling policy, and the streaming or unary path. A
  * client that disconnects aborts the engine request.
  */
 export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollout: OpenRollout, request: ChatRequest, requestJson: string): Promise<void> {
+  const policyVersion = await ctx.policy.admit();
+  try {
+    await serveAdmitted(ctx, reply, rollout, request, requestJson, policyVersion);
+  } finally {
+    ctx.policy.release();
+  }
+}
+
+async function serveAdmitted(ctx: CallContext, reply: FastifyReply, rollout: OpenRollout, request: ChatRequest, requestJson: string, policyVersion: number): Promise<void> {
   const admission = ctx.registry.admit(rollout);
   const lookup = rollout.conversation.find(request.messages, request.tools);
   const extension = 'extension' in lookup ? lookup.extension.turn : null;
@@ -30,8 +36,8 @@ export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollo
     requestJson,
     sentJson: JSON.stringify(sent),
     engine: ctx.engineKind,
-    replica: ctx.pickOrigin(rollout),
-    policyVersion: ctx.policyVersion(),
+    replica: ctx.replicas.pick(rollout),
+    policyVersion,
     mode: 'chat',
     extendsCallId: extension?.callId ?? null,
     extendsChoice: extension?.choiceIndex ?? null,
@@ -45,14 +51,12 @@ export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollo
   reply.raw.on('close', onClose);
   reply.raw.on('error', () => abort.abort());
   const remember = (callId: number, capture: CallCapture) => rememberTurns(rollout.conversation, request.messages, request.tools, callId, capture);
-  inFlight += 1;
   let totalTokens = 0;
   try {
     totalTokens = start.isStream
-      ? await serveStreamingChat(ctx, reply, start, abort.signal, remember)
-      : await serveUnaryChat(ctx, reply, start, abort.signal, remember);
+      ? await serveStreamingChat(ctx, reply, start, { signal: abort.signal, rollout, remember })
+      : await serveUnaryChat(ctx, reply, start, { signal: abort.signal, rollout, remember });
   } finally {
-    inFlight -= 1;
     ctx.registry.release(rollout, totalTokens);
     reply.raw.off('close', onClose);
   }

@@ -5,10 +5,9 @@ import { SseDecoder } from '../../src/sse/sse-decoder.ts';
 import { encodeSseData, SSE_DONE } from '../../src/sse/sse-encoder.ts';
 import type { CallError } from '../../src/store/records.ts';
 import type { WireChatChunk } from '../../src/wire/openai-chat.ts';
-import type { CallCapture } from '../capture/call-capture.ts';
 import { ChatStreamCapture } from '../capture/chat-stream-capture.ts';
 import { engineStatusError, mapUpstreamError, readEngineErrorMessage } from '../upstream/map-upstream-error.ts';
-import type { CallContext } from './call-context.ts';
+import type { CallContext, CallRuntime } from './call-context.ts';
 import { recordCall, type CallStart } from './call-recorder.ts';
 
 /**
@@ -63,7 +62,10 @@ async function pump(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint
       if (outcome.brokenBy !== null) break;
     }
   } catch (error) {
-    if (!signal.aborted) outcome.brokenBy = mapUpstreamError(error, start.replica, ctx.engineConfig);
+    if (!signal.aborted) {
+      const cause = mapUpstreamError(error, start.replica, ctx.engineConfig);
+      outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: cause.message }, { cause });
+    }
   }
   if (outcome.brokenBy === null && outcome.done === null && outcome.engineError === null && !signal.aborted) {
     outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: 'the engine ended the stream before [DONE]' });
@@ -71,10 +73,12 @@ async function pump(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint
   return outcome;
 }
 
-export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal, remember: (callId: number, capture: CallCapture) => void): Promise<number> {
+export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime): Promise<number> {
+  const { signal, remember } = runtime;
   let response;
   try {
-    response = await ctx.engine.request(start.replica, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
+    response = await ctx.replicas.request(runtime.rollout, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
+    start.replica = response.origin;
   } catch (error) {
     if (signal.aborted) {
       recordCall(ctx, start, { status: 'aborted', capture: null, error: null, ttftMs: null });

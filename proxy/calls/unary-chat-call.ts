@@ -1,10 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { WireChatCompletion } from '../../src/wire/openai-chat.ts';
-import type { CallCapture } from '../capture/call-capture.ts';
 import { captureChatCompletion } from '../capture/chat-completion-capture.ts';
 import { engineStatusError, mapUpstreamError } from '../upstream/map-upstream-error.ts';
-import type { CallContext } from './call-context.ts';
+import type { CallContext, CallRuntime } from './call-context.ts';
 import { recordCall, type CallStart } from './call-recorder.ts';
 
 /**
@@ -12,11 +11,14 @@ import { recordCall, type CallStart } from './call-recorder.ts';
  * recorded, and the record is committed before the answer is sent, so an answer a client
  * received is always in the database.
  */
-export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, signal: AbortSignal, remember: (callId: number, capture: CallCapture) => void): Promise<number> {
+export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime): Promise<number> {
+  const { signal, remember } = runtime;
   let bytes: Buffer;
   let statusCode: number;
+  let response;
   try {
-    const response = await ctx.engine.request(start.replica, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
+    response = await ctx.replicas.request(runtime.rollout, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
+    start.replica = response.origin;
     statusCode = response.statusCode;
     bytes = Buffer.from(await response.body.arrayBuffer());
   } catch (error) {

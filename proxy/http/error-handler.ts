@@ -26,6 +26,7 @@ export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number)
     if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
     void reply
       .code(mapped.status)
+      .headers(mapped.headers)
       .header('x-should-retry', String(mapped.retryable))
       .send(mapped.toBody());
   });

@@ -57,9 +57,26 @@ export class ProxyMetrics {
   readonly upstreamErrors = new LabeledCounter('rollcall_upstream_errors_total', 'Engine failures by kind');
   readonly untrainable = new LabeledCounter('rollcall_untrainable_calls_total', 'Completed calls recorded as not trainable');
   readonly rejected = new LabeledCounter('rollcall_rejected_requests_total', 'Requests refused before reaching the engine, by code');
+  readonly replicaCalls = new LabeledCounter('rollcall_replica_calls_total', 'Chat calls by replica and outcome');
+  readonly replicaTransitions = new LabeledCounter('rollcall_replica_health_changes_total', 'Replicas taken out of or brought back into rotation');
   readonly latency = new Histogram('rollcall_call_duration_seconds', 'Duration of chat calls through the proxy');
 
-  constructor(private readonly gauges: { openRollouts: () => number; inFlight: () => number }) {}
+  constructor(
+    private readonly gauges: {
+      openRollouts: () => number;
+      inFlight: () => number;
+      policyVersion: () => number;
+      replicas: () => { origin: string; healthy: boolean; pinned: number }[];
+    },
+  ) {}
+
+  private renderReplicas(): string {
+    const lines = ['# HELP rollcall_replica_healthy Whether a replica is in rotation', '# TYPE rollcall_replica_healthy gauge'];
+    for (const r of this.gauges.replicas()) lines.push(`rollcall_replica_healthy${labelText({ replica: r.origin })} ${r.healthy ? 1 : 0}`);
+    lines.push('# HELP rollcall_replica_pinned_rollouts Rollouts pinned to a replica so far', '# TYPE rollcall_replica_pinned_rollouts gauge');
+    for (const r of this.gauges.replicas()) lines.push(`rollcall_replica_pinned_rollouts${labelText({ replica: r.origin })} ${r.pinned}`);
+    return lines.join('\n');
+  }
 
   render(): string {
     const gauge = (name: string, help: string, value: number) =>
@@ -70,9 +87,13 @@ export class ProxyMetrics {
       this.upstreamErrors.render(),
       this.untrainable.render(),
       this.rejected.render(),
+      this.replicaCalls.render(),
+      this.replicaTransitions.render(),
       this.latency.render(),
       gauge('rollcall_open_rollouts', 'Rollouts open now', this.gauges.openRollouts()),
       gauge('rollcall_calls_in_flight', 'Chat calls being served now', this.gauges.inFlight()),
+      gauge('rollcall_policy_version', 'Policy version new calls are served by', this.gauges.policyVersion()),
+      this.renderReplicas(),
     ].join('\n') + '\n';
   }
 }

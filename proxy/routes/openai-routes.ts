@@ -4,7 +4,7 @@ import { parseJsonText, validate } from '../../src/wire/validate.ts';
 import { extractKey } from '../auth/rollout-keys.ts';
 import type { CallContext } from '../calls/call-context.ts';
 import { serveChatCall } from '../calls/chat-call.ts';
-import { engineStatusError, mapUpstreamError } from '../upstream/map-upstream-error.ts';
+import { engineStatusError } from '../upstream/map-upstream-error.ts';
 
 type KeyParams = { key?: string };
 
@@ -27,13 +27,7 @@ export function openAiRoutes(ctx: CallContext) {
 
     app.get<{ Params: KeyParams }>('/v1/models', async (request, reply) => {
       const rollout = authenticate(request);
-      const origin = ctx.pickOrigin(rollout);
-      let response;
-      try {
-        response = await ctx.engine.request(origin, { method: 'GET', path: '/v1/models' });
-      } catch (error) {
-        throw mapUpstreamError(error, origin, ctx.engineConfig);
-      }
+      const response = await ctx.replicas.request(rollout, { method: 'GET', path: '/v1/models' });
       const text = await response.body.text();
       if (response.statusCode !== 200) throw engineStatusError(response.statusCode, text);
       return reply.code(200).header('content-type', 'application/json').send(text);

@@ -17,6 +17,8 @@ export const EngineConfigSchema = z.strictObject({
   firstByteTimeoutMs: z.number().int().positive().default(600_000).describe('Longest wait for the engine to start answering (queueing included)'),
   bodyTimeoutMs: z.number().int().positive().default(600_000).describe('Longest silence between two pieces of an answer'),
   connectionsPerUpstream: z.number().int().positive().default(4096).describe('At least as many as rollouts in flight'),
+  healthCheckIntervalMs: z.number().int().positive().default(5_000).describe('How often each replica is asked GET /health'),
+  healthCheckTimeoutMs: z.number().int().positive().default(2_000),
 });
 
 export const ProxyConfigSchema = z.strictObject({
@@ -29,9 +31,15 @@ export const ProxyConfigSchema = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   engine: EngineConfigSchema.prefault({}),
+  policy: z
+    .strictObject({
+      pauseMaxWaitMs: z.number().int().positive().default(60_000).describe('How long a call waits out a pause before a 429 with Retry-After'),
+      drainTimeoutMs: z.number().int().positive().default(300_000).describe('Default wait for in-flight calls when pausing'),
+    })
+    .prefault({}),
   rolloutDefaults: z
     .strictObject({
-      limits: RolloutLimitsSchema.default({ maxCalls: 256, maxTokensPerTurn: 4096, ttlMs: 3_600_000 }),
+      limits: RolloutLimitsSchema.default({ maxCalls: 256, ttlMs: 3_600_000 }),
       sampling: SamplingPolicySchema.default({ temperature: 1, topP: 1 }),
     })
     .prefault({})

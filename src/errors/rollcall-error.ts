@@ -18,8 +18,10 @@ export class RollcallError extends Error {
   readonly retryable: boolean;
   readonly param: string | null;
   readonly params: ErrorParams;
+  /** Extra response headers, such as Retry-After. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, options: { cause?: unknown; param?: string | null; status?: number } = {}) {
+  constructor(code: ErrorCode, params: ErrorParams = {}, options: { cause?: unknown; param?: string | null; status?: number; headers?: Record<string, string> } = {}) {
     const spec = ERROR_CODES[code];
     super(formatMessage(spec.message, params), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RollcallError';
@@ -29,6 +31,7 @@ export class RollcallError extends Error {
     this.retryable = spec.retryable;
     this.param = options.param ?? null;
     this.params = params;
+    this.headers = options.headers ?? {};
   }
 
   /** OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`. */

@@ -17,11 +17,12 @@ export interface VllmErrorBody {
   error: VllmErrorInfo;
 }
 
-/** "Bad Request" → "BadRequestError"; unknown statuses fall back to "InternalServerError". */
+/** "Bad Request" → "BadRequestError", "Internal Server Error" → "InternalServerError". */
 export function errorTypeFor(status: number): string {
   const phrase = STATUS_CODES[status];
   if (phrase === undefined) return 'InternalServerError';
-  return `${phrase.replace(/[^A-Za-z0-9]/g, '')}Error`;
+  const name = phrase.replace(/[^A-Za-z0-9]/g, '');
+  return name.endsWith('Error') ? name : `${name}Error`;
 }
 
 /** An error the fake engine answers with vLLM's body; thrown by validation, caught by routes. */

@@ -61,17 +61,19 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Writes a chunk and waits for the socket to drain when it is backed up (or closes). */
-export async function writeChunk(res: ServerResponse, chunk: string): Promise<void> {
-  if (res.destroyed || res.writableEnded) return;
-  if (res.write(chunk)) return;
-  await new Promise<void>((resolve) => {
+/**
+ * Writes a chunk and resolves once it has been handed to the socket, so that backpressure is
+ * respected and a deliberate `destroy()` afterwards does not discard it. Also resolves when the
+ * response closes first: Node drops write callbacks of a destroyed socket.
+ */
+export function writeChunk(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
     const done = (): void => {
-      res.off('drain', done);
       res.off('close', done);
       resolve();
     };
-    res.on('drain', done);
     res.on('close', done);
+    res.write(chunk, done);
   });
 }

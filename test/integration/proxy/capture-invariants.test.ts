@@ -34,7 +34,7 @@ const SHAPES: Record<string, unknown>[] = [
 
 async function directEngineAnswer(sentJson: string) {
   const sent = JSON.parse(sentJson) as Record<string, unknown>;
-  const response = await fetch(`${engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...sent, stream: false }) });
+  const response = await fetch(`${engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...sent, stream: false, stream_options: undefined }) });
   return (await response.json()) as { prompt_token_ids: number[]; choices: { index: number; token_ids: number[]; logprobs: { content: { logprob: number }[] } }[] };
 }
 

@@ -10,7 +10,7 @@ let proxy: Harness;
 
 before(async () => {
   engine = await startFakeEngine({ maxModelLen: 2048 });
-  proxy = await startProxy([engine.url], { engine: { firstByteTimeoutMs: 300 } });
+  proxy = await startProxy([engine.url], { engine: { firstByteTimeoutMs: 300 } as never });
 });
 afterEach(() => engine.clearFaults());
 after(async () => {

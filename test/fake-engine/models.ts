@@ -1,0 +1,65 @@
+/**
+ * `GET /v1/models` and `GET /version` bodies (vllm/entrypoints/openai/models/serving.py,
+ * vllm/entrypoints/serve/instrumentator/basic.py). The base model's card carries `max_model_len`,
+ * `owned_by: "vllm"`, `root` (the model path) and `parent: null`, with one default permission.
+ */
+import { type EngineConfig, randomHexId, unixSeconds } from './engine-context.ts';
+
+export interface ModelPermission {
+  id: string;
+  object: 'model_permission';
+  created: number;
+  allow_create_engine: boolean;
+  allow_sampling: boolean;
+  allow_logprobs: boolean;
+  allow_search_indices: boolean;
+  allow_view: boolean;
+  allow_fine_tuning: boolean;
+  organization: string;
+  group: string | null;
+  is_blocking: boolean;
+}
+
+export interface ModelCard {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: 'vllm';
+  root: string;
+  parent: string | null;
+  max_model_len: number;
+  permission: ModelPermission[];
+}
+
+export function modelListBody(config: EngineConfig): { object: 'list'; data: ModelCard[] } {
+  const created = unixSeconds();
+  const permission: ModelPermission = {
+    id: `modelperm-${randomHexId()}`,
+    object: 'model_permission',
+    created,
+    allow_create_engine: false,
+    allow_sampling: true,
+    allow_logprobs: true,
+    allow_search_indices: false,
+    allow_view: true,
+    allow_fine_tuning: false,
+    organization: '*',
+    group: null,
+    is_blocking: false,
+  };
+  const card: ModelCard = {
+    id: config.modelName,
+    object: 'model',
+    created,
+    owned_by: 'vllm',
+    root: config.modelName,
+    parent: null,
+    max_model_len: config.maxModelLen,
+    permission: [permission],
+  };
+  return { object: 'list', data: [card] };
+}
+
+export function versionBody(config: EngineConfig): { version: string } {
+  return { version: config.version };
+}

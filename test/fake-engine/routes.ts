@@ -1,0 +1,123 @@
+/**
+ * Request routing for the fake engine: vLLM's public routes plus the `/fake/*` control routes.
+ * Unknown paths get FastAPI's `{"detail": "Not Found"}`, a known path with the wrong method
+ * `{"detail": "Method Not Allowed"}`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { chatCompletionBody } from './chat-response.ts';
+import { chatStreamEvents } from './chat-stream.ts';
+import { prepareChat } from './chat-request.ts';
+import { completionBodyJson, completionStreamEvents, prepareCompletion } from './completions.ts';
+import type { EngineContext } from './engine-context.ts';
+import { errorBody } from './errors.ts';
+import type { Faults, FaultState } from './faults.ts';
+import { sendJson, sendJsonText, sleep } from './http-io.ts';
+import { modelListBody, versionBody } from './models.ts';
+import type { ScriptBook } from './scripts.ts';
+import { writeSseStream } from './sse-writer.ts';
+import { detokenizeBody, tokenizeBody } from './tokenize.ts';
+
+export interface RouteDeps {
+  ctx: EngineContext;
+  scripts: ScriptBook;
+  faults: FaultState;
+  /** Aborted when the engine closes: sleeps end early and streams stop. */
+  signal: AbortSignal;
+}
+
+export interface RouteRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+type Handler = (deps: RouteDeps, request: RouteRequest) => void | Promise<void>;
+
+const DEFAULT_FAULT_MESSAGES: Readonly<Record<number, string>> = { 500: 'Internal server error' };
+
+function headerRequestId(req: IncomingMessage): string | undefined {
+  const value = req.headers['x-request-id'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | 'completion'): Promise<void> {
+  const { ctx, signal } = deps;
+  const { res } = request;
+  const faults: Readonly<Faults> = deps.faults.take();
+  await sleep(faults.latencyMs, signal);
+  if (signal.aborted) return void res.destroy();
+  if (faults.errorStatus !== null) {
+    const message = faults.errorMessage ?? DEFAULT_FAULT_MESSAGES[faults.errorStatus] ?? `fake engine fault ${faults.errorStatus}`;
+    return sendJson(res, faults.errorStatus, errorBody(faults.errorStatus, message));
+  }
+  const requestId = headerRequestId(request.req);
+  let stream: boolean;
+  let events: () => ReturnType<typeof chatStreamEvents>;
+  let json: () => string;
+  if (kind === 'chat') {
+    const prepared = prepareChat(ctx, request.body, requestId);
+    stream = prepared.stream;
+    events = () => chatStreamEvents(ctx.tokenizer, ctx.config.modelName, prepared, ctx.config.chunkTokens);
+    json = () => JSON.stringify(chatCompletionBody(ctx.tokenizer, ctx.config.modelName, prepared));
+  } else {
+    const prepared = prepareCompletion(ctx, request.body, requestId);
+    stream = prepared.stream;
+    events = () => completionStreamEvents(ctx, prepared);
+    json = () => completionBodyJson(ctx, prepared);
+  }
+  if (stream) return writeSseStream(res, events(), faults, signal);
+  if (faults.disconnectAfterTokens !== null) return void res.destroy();
+  const text = json();
+  await sleep(faults.firstByteDelayMs, signal);
+  if (signal.aborted) return void res.destroy();
+  sendJsonText(res, 200, text);
+}
+
+function setScript(deps: RouteDeps, { body, res }: RouteRequest): void {
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const replies = input['replies'];
+  deps.scripts.set(String(input['name'] ?? ''), Array.isArray(replies) ? (replies as string[]) : []);
+  sendJson(res, 200, { ok: true });
+}
+
+const ROUTES: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
+  '/v1/chat/completions': { POST: (deps, request) => generate(deps, request, 'chat') },
+  '/v1/completions': { POST: (deps, request) => generate(deps, request, 'completion') },
+  '/tokenize': { POST: ({ ctx }, { body, res }) => sendJson(res, 200, tokenizeBody(ctx, body)) },
+  '/detokenize': { POST: ({ ctx }, { body, res }) => sendJson(res, 200, detokenizeBody(ctx, body)) },
+  '/v1/models': { GET: ({ ctx }, { res }) => sendJson(res, 200, modelListBody(ctx.config)) },
+  '/version': { GET: ({ ctx }, { res }) => sendJson(res, 200, versionBody(ctx.config)) },
+  '/health': {
+    GET: (_deps, { res }) => {
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+    },
+  },
+  '/fake/scripts': { POST: setScript },
+  '/fake/faults': {
+    GET: (deps, { res }) => sendJson(res, 200, deps.faults.current),
+    POST: (deps, { body, res }) => {
+      deps.faults.set(body);
+      sendJson(res, 200, deps.faults.current);
+    },
+    DELETE: (deps, { res }) => {
+      deps.faults.clear();
+      sendJson(res, 200, deps.faults.current);
+    },
+  },
+};
+
+/** The handler for a method and path, or the FastAPI-style 404/405 answer. */
+export function findRoute(method: string, path: string): Handler {
+  const byMethod = ROUTES[path];
+  if (byMethod === undefined) return (_deps, { res }) => sendJson(res, 404, { detail: 'Not Found' });
+  return byMethod[method] ?? ((_deps, { res }) => sendJson(res, 405, { detail: 'Method Not Allowed' }));
+}
+
+/** Paths whose requests are test control, not engine traffic: not recorded. */
+export function isControlPath(path: string): boolean {
+  return path.startsWith('/fake/');
+}

@@ -1,0 +1,170 @@
+/**
+ * An in-process vLLM-protocol engine for tests: real tokenizer (tiktoken cl100k + ChatML specials),
+ * a Qwen-style chat template, deterministic generation with scripts, the hermes tool parser, and
+ * fault injection. Listens on 127.0.0.1 only, keeps connections alive, needs no GPU or network.
+ *
+ * @example
+ * const engine = await startFakeEngine({ templateVariant: 'qwen3' });
+ * engine.script('math', ['<tool_call>\n{"name": "python", "arguments": {"code": "print(2+2)"}}\n</tool_call>', '4']);
+ * // … point the proxy at engine.url, send a message containing "[[script:math]]" …
+ * await engine.close();
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { TemplateVariant } from './chat-template.ts';
+import type { EngineConfig, EngineContext } from './engine-context.ts';
+import { FakeEngineError } from './errors.ts';
+import { type Faults, FaultState } from './faults.ts';
+import { Generator } from './generator.ts';
+import { parseJsonBody, readBodyText, sendError, sendJson } from './http-io.ts';
+import { findRoute, isControlPath, type RouteDeps } from './routes.ts';
+import { ScriptBook } from './scripts.ts';
+import { FakeTokenizer } from './tokenizer.ts';
+
+export interface FakeEngineOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  modelName?: string;
+  maxModelLen?: number;
+  /** `qwen25` (default, prefix-preserving) or `qwen3` (drops earlier reasoning: drift). */
+  templateVariant?: TemplateVariant;
+  /** What `GET /version` reports. */
+  version?: string;
+  /** Tokens per streamed content chunk. */
+  chunkTokens?: number;
+  faults?: Partial<Faults>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed JSON body; `{}` when it is empty or not a JSON object (see `rawBody`). */
+  body: Record<string, unknown>;
+  rawBody: string;
+}
+
+export interface FakeEngine {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly modelName: string;
+  /** Every request received except `/fake/*` control calls, in arrival order. */
+  readonly requests: RecordedRequest[];
+  readonly faults: Readonly<Faults>;
+  script(name: string, replies: readonly string[]): void;
+  setFaults(faults: Partial<Faults>): void;
+  clearFaults(): void;
+  /** The engine's tokenizer, for building expectations (specials allowed). */
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+  close(): Promise<void>;
+}
+
+function resolveConfig(options: FakeEngineOptions): EngineConfig {
+  const config: EngineConfig = {
+    modelName: options.modelName ?? 'fake-model',
+    maxModelLen: options.maxModelLen ?? 4096,
+    templateVariant: options.templateVariant ?? 'qwen25',
+    version: options.version ?? '0.33.0',
+    chunkTokens: options.chunkTokens ?? 1,
+  };
+  if (config.modelName === '') throw new TypeError('modelName must not be empty');
+  if (!Number.isInteger(config.maxModelLen) || config.maxModelLen < 1) throw new RangeError('maxModelLen must be a positive integer');
+  if (!Number.isInteger(config.chunkTokens) || config.chunkTokens < 1) throw new RangeError('chunkTokens must be a positive integer');
+  if (config.templateVariant !== 'qwen25' && config.templateVariant !== 'qwen3') {
+    throw new TypeError("templateVariant must be 'qwen25' or 'qwen3'");
+  }
+  return Object.freeze(config);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port, backlog: 1024 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<FakeEngine> {
+  const config = resolveConfig(options);
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0–65535');
+  const faults = new FaultState();
+  if (options.faults !== undefined) faults.set(options.faults);
+  const tokenizer = new FakeTokenizer();
+  const scripts = new ScriptBook();
+  const ctx: EngineContext = { config, tokenizer, generator: new Generator(tokenizer, scripts) };
+  const closing = new AbortController();
+  const deps: RouteDeps = { ctx, scripts, faults, signal: closing.signal };
+  const requests: RecordedRequest[] = [];
+  const inFlight = new Set<Promise<void>>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://fake-engine').pathname;
+    try {
+      const text = await readBodyText(req);
+      let body: unknown = undefined;
+      try {
+        body = parseJsonBody(text);
+      } finally {
+        if (!isControlPath(path)) requests.push({ method, path, headers: { ...req.headers }, body: asRecord(body), rawBody: text });
+      }
+      if (closing.signal.aborted) return void res.destroy();
+      await findRoute(method, path)(deps, { method, path, body, req, res });
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else if (error instanceof FakeEngineError) sendError(res, error);
+      else sendJson(res, 500, { error: { message: String(error), type: 'InternalServerError', param: null, code: 500 } });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const task = handle(req, res);
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  const boundPort = await listen(server, port);
+
+  let closed: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    closing.abort();
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await serverClosed;
+    await Promise.allSettled([...inFlight]);
+    tokenizer.free();
+  }
+
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    port: boundPort,
+    modelName: config.modelName,
+    requests,
+    get faults() {
+      return faults.current;
+    },
+    script: (name, replies) => scripts.set(name, replies),
+    setFaults: (patch) => faults.set(patch),
+    clearFaults: () => faults.clear(),
+    encode: (text) => tokenizer.encode(text),
+    decode: (ids) => tokenizer.decode(ids),
+    close() {
+      closed ??= shutDown();
+      return closed;
+    },
+  };
+}

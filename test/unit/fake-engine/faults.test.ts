@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+
+import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
+import { type ChatChunk, post, postJson, sseJson, ssePayloads } from './engine-client.ts';
+
+let engine: FakeEngine;
+before(async () => {
+  engine = await startFakeEngine();
+  engine.script('twelve', ['one two three four five six seven eight nine ten eleven']);
+});
+afterEach(() => engine.clearFaults());
+after(() => engine.close());
+
+const BODY = { messages: [{ role: 'user', content: '[[script:twelve]]' }], return_token_ids: true, seed: 1 };
+const chat = (extra: Record<string, unknown> = {}) => post(`${engine.url}/v1/chat/completions`, { ...BODY, ...extra });
+const tokensIn = (text: string) => sseJson<ChatChunk>(text).reduce((sum, chunk) => sum + (chunk.choices?.[0]?.token_ids?.length ?? 0), 0);
+
+/** Reads a stream to its end; reports what arrived and whether the connection broke. */
+async function readStream(response: Response): Promise<{ text: string; broken: boolean }> {
+  const reader = response.body?.getReader();
+  assert.ok(reader);
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text, broken: false };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { text, broken: true };
+  }
+}
+
+const openStream = () =>
+  fetch(`${engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...BODY, stream: true }) });
+
+describe('faults', () => {
+  it('latencyMs delays the answer', async () => {
+    engine.setFaults({ latencyMs: 100 });
+    const start = performance.now();
+    assert.equal((await chat()).status, 200);
+    assert.ok(performance.now() - start >= 95);
+  });
+
+  it('firstByteDelayMs: a stream gets its headers at once and its first chunk late', async () => {
+    engine.setFaults({ firstByteDelayMs: 120 });
+    const start = performance.now();
+    const response = await openStream();
+    const headersAt = performance.now() - start;
+    const { text } = await readStream(response);
+    assert.ok(headersAt < 100, `headers after ${headersAt} ms`);
+    assert.ok(performance.now() - start >= 115);
+    assert.equal(ssePayloads(text).at(-1), '[DONE]');
+    const unaryStart = performance.now();
+    assert.equal((await chat()).status, 200);
+    assert.ok(performance.now() - unaryStart >= 115, 'a unary answer waits before its headers');
+  });
+
+  it('errorStatus answers with the vLLM error body, before any stream opens', async () => {
+    engine.setFaults({ errorStatus: 500 });
+    for (const stream of [false, true]) {
+      const response = await chat({ stream });
+      assert.equal(response.status, 500);
+      assert.equal(response.headers.get('content-type'), 'application/json');
+      assert.deepEqual(JSON.parse(response.text), { error: { message: 'Internal server error', type: 'InternalServerError', param: null, code: 500 } });
+    }
+    engine.setFaults({ errorStatus: 503, errorMessage: 'engine is sleeping' });
+    assert.deepEqual(JSON.parse((await chat()).text), { error: { message: 'engine is sleeping', type: 'ServiceUnavailableError', param: null, code: 503 } });
+  });
+
+  it('disconnectAfterTokens cuts a stream after N tokens, and a unary call before any answer', async () => {
+    engine.setFaults({ disconnectAfterTokens: 3 });
+    const { text, broken } = await readStream(await openStream());
+    assert.equal(broken, true);
+    assert.equal(tokensIn(text), 3);
+    assert.ok(!text.includes('[DONE]'));
+    await assert.rejects(chat());
+  });
+
+  it('errorEventAfterTokens sends an error event and [DONE] on the 200 stream', async () => {
+    engine.setFaults({ errorEventAfterTokens: 2, errorMessage: 'CUDA error' });
+    const response = await openStream();
+    assert.equal(response.status, 200);
+    const { text, broken } = await readStream(response);
+    assert.equal(broken, false);
+    assert.equal(tokensIn(text), 2);
+    const payloads = ssePayloads(text);
+    assert.equal(payloads.at(-1), '[DONE]');
+    assert.equal(payloads.at(-2), '{"error": {"message": "CUDA error", "type": "InternalServerError", "param": null, "code": 500}}');
+  });
+
+  it('tokenDelayMs paces the chunks', async () => {
+    engine.setFaults({ tokenDelayMs: 10 });
+    const start = performance.now();
+    const { text } = await readStream(await openStream());
+    const events = ssePayloads(text).length;
+    assert.ok(performance.now() - start >= (events - 1) * 10 * 0.9, `${events} events`);
+  });
+
+  it('times limits the faults to the next N generation requests', async () => {
+    engine.setFaults({ errorStatus: 500, times: 1 });
+    assert.equal((await chat()).status, 500);
+    assert.equal((await chat()).status, 200);
+    assert.equal(engine.faults.errorStatus, null);
+  });
+
+  it('is settable over HTTP and validated', async () => {
+    const set = await postJson<Record<string, unknown>>(`${engine.url}/fake/faults`, { errorStatus: 404 });
+    assert.equal(set['errorStatus'], 404);
+    const response = await chat();
+    assert.equal(response.status, 404);
+    assert.equal((JSON.parse(response.text) as { error: { type: string } }).error.type, 'NotFoundError');
+    const cleared = await fetch(`${engine.url}/fake/faults`, { method: 'DELETE' });
+    assert.equal(((await cleared.json()) as Record<string, unknown>)['errorStatus'], null);
+    assert.equal((await post(`${engine.url}/fake/faults`, { latencyMs: -1 })).status, 400);
+    assert.equal((await post(`${engine.url}/fake/faults`, { nope: 1 })).status, 400);
+    assert.throws(() => engine.setFaults({ errorStatus: 200 }), /errorStatus/);
+    assert.ok(engine.requests.every((request) => !request.path.startsWith('/fake/')), 'control calls are not recorded');
+  });
+});
