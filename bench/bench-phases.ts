@@ -3,6 +3,7 @@
  * rollouts, the fixed-count fidelity run, the profiled run, and the cold starts of the real CLI.
  */
 import { mkdirSync } from 'node:fs';
+import { request } from 'undici';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellContext, Target, TargetName } from './bench-cells.ts';
@@ -27,6 +28,25 @@ export async function startProxy(name: TargetName, mockUrl: string, dir: string,
   const probes = await createRollouts(child.url, ADMIN_TOKEN, 3, join(dir, `probe-keys-${name}-${child.pid}.txt`));
   const [S, M, stream] = probes.keys as [string, string, string];
   return { name, url: child.url, keys: load.keys, keysFile: load.keysFile, child, probeKeys: { S, M, stream } };
+}
+
+/**
+ * One unary and one streamed call through a proxy before any cell: a proxy that answers errors
+ * (a half-finished change, a config it refuses) stops the bench with the proxy's own message
+ * instead of producing a table of zeros.
+ */
+export async function checkProxyAnswers(target: ProxyTarget, bodies: RequestBodies): Promise<void> {
+  for (const body of [bodies.unary.S.body, bodies.stream.body]) {
+    const response = await request(`${target.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.probeKeys.S}`, 'content-type': 'application/json' },
+      body,
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200 || text.length < 30_000) {
+      throw new Error(`the ${target.name} proxy does not answer a chat call correctly (${response.statusCode}, ${text.length} bytes): ${text.slice(0, 400)}`);
+    }
+  }
 }
 
 export type FixedCount = { ids: string[]; sent: number; acknowledged: number; streams: number };

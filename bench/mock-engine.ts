@@ -3,6 +3,10 @@
  * from pre-serialized bytes and looks at nothing in the request but `"stream":true` (a substring
  * check, never a JSON parse), so it stays cheap however large the request is.
  *
+ * It also answers what the proxy asks an engine outside calls: `GET /health` (replica health
+ * checks), `GET /version` and `GET /v1/models` (capability detection at start). `POST /tokenize`
+ * is absent on purpose, so the proxy's detection finds no token mode and uses the chat path.
+ *
  * Knobs (flags at start, or `POST /_mock/profile` with a small JSON body between cells):
  * `size` S|M, `delayMs` fixed wait before the answer, `paceMs` gap between streamed token frames.
  * Run standalone: `node --import tsx bench/mock-engine.ts --port 18000 --size S`.
@@ -68,12 +72,25 @@ async function handleProfile(engine: MockEngine, req: IncomingMessage, res: Serv
   res.end(JSON.stringify({ ...engine.profile, unaryBytes: bodies.unary.length, streamBytes: bodies.firstFrame.length + bodies.rest.length }));
 }
 
+const INFO_ROUTES: Record<string, Buffer> = {
+  '/health': Buffer.alloc(0),
+  '/version': Buffer.from(JSON.stringify({ version: '0.11.0-bench-mock' })),
+  '/v1/models': Buffer.from(JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model', owned_by: 'vllm', max_model_len: 32768 }] })),
+};
+
+function handleInfo(res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
+}
+
 /** Starts the mock on 127.0.0.1; `port` 0 picks a free one. */
 export async function startMockEngine(port: number, profile: MockProfile): Promise<MockEngine> {
   const bodies = { S: buildMockBodies(BODY_SIZES.S), M: buildMockBodies(BODY_SIZES.M) };
   const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 });
   const engine: MockEngine = { server, url: '', profile: { ...profile }, bodies };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const info = req.method === 'GET' && req.url !== undefined ? INFO_ROUTES[req.url] : undefined;
+    if (info !== undefined) return handleInfo(res, info);
     const route = req.method === 'POST' && req.url === '/v1/chat/completions' ? handleChat : req.url === '/_mock/profile' ? handleProfile : null;
     if (route === null) {
       res.writeHead(404).end();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { latencyCell, throughputCell, type CellContext, type Target } from './bench-cells.ts';
-import { coldStartRuns, fixedCountRun, profileRun, startProxy, type ProxyTarget } from './bench-phases.ts';
+import { checkProxyAnswers, coldStartRuns, fixedCountRun, profileRun, startProxy, type ProxyTarget } from './bench-phases.ts';
 import { describeMachine, setMockProfile, writeRequestBodies } from './bench-setup.ts';
 import { distState } from './cold-start.ts';
 import { readRecorded } from './fidelity.ts';
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   const onDb = join(dir, 'capture-on.db');
   const on = await startProxy('capture-on', mock.url, dir, onDb);
   const off = await startProxy('capture-off', mock.url, dir, null);
+  await checkProxyAnswers(on, bodies);
+  await checkProxyAnswers(off, bodies);
   const direct: Target = { name: 'direct', url: mock.url, keys: [], keysFile: '' };
   const targets = [direct, on, off];
   const probeKey = (kind: 'S' | 'M' | 'stream') => (target: Target): string | null => (target.name === 'direct' ? null : (target as ProxyTarget).probeKeys[kind]);

@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { parseArgs } from 'node:util';
-import { ProxyConfigSchema } from '../src/config/proxy-config.ts';
+import { EngineConfigSchema, ProxyConfigSchema } from '../src/config/proxy-config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import type { CallStore } from '../src/store/call-store.ts';
 import { openStore, type Store } from '../src/store/store.ts';
@@ -69,12 +69,16 @@ async function main(): Promise<void> {
   });
   if (values.upstream === undefined) throw new Error('--upstream URL is required');
   const isCaptureOn = values.capture === 'on';
+  const engine: Record<string, unknown> = { upstreams: [values.upstream], connectionsPerUpstream: 4096 };
+  // This bench measures the chat pass-through path; a token mode (where the proxy has one) needs an
+  // engine that tokenizes, which the mock is not. Set only where the schema knows the key.
+  if ('mode' in EngineConfigSchema.shape) engine.mode = 'chat';
   const config = ProxyConfigSchema.parse({
     host: '127.0.0.1',
     port: Number(values.port),
     dbPath: values.db,
     logLevel: 'warn',
-    engine: { upstreams: [values.upstream], connectionsPerUpstream: 4096 },
+    engine,
   });
   const logger = createLogger({ level: 'warn' });
   const opened = openStore(isCaptureOn ? config.dbPath : ':memory:');

@@ -15,6 +15,8 @@ import { PolicyGate } from './policy/policy-gate.ts';
 import { RolloutRegistry } from './rollouts/rollout-registry.ts';
 import { EnginePool } from './upstream/engine-pool.ts';
 import { ReplicaSet } from './upstream/replica-set.ts';
+import { assumeEngine, type ResolvedEngine } from './engine/resolve-engine.ts';
+import { TurnDelta } from './token-mode/turn-delta.ts';
 
 export type AppDeps = {
   config: ProxyConfig;
@@ -22,6 +24,8 @@ export type AppDeps = {
   logger: Logger;
   adminToken: string;
   now?: () => number;
+  /** The engine as detected at start; without it the mode is assumed from the configuration. */
+  engine?: ResolvedEngine;
 };
 
 export type ProxyApp = { app: FastifyInstance; registry: RolloutRegistry; metrics: ProxyMetrics; policy: PolicyGate };
@@ -45,6 +49,8 @@ export function buildApp(deps: AppDeps): ProxyApp {
   const engine = new EnginePool(config.engine);
   const replicas = new ReplicaSet(engine, logger, (origin, healthy) => metrics.replicaTransitions.inc({ replica: origin, healthy: String(healthy) }));
   replicas.startHealthChecks(config.engine.healthCheckIntervalMs, config.engine.healthCheckTimeoutMs);
+  const engineSetup = deps.engine ?? assumeEngine(config.engine);
+  const tokenDriver = engineSetup.mode === 'token' ? engineSetup.driver.token : null;
   const ctx: CallContext = {
     store,
     registry,
@@ -55,6 +61,8 @@ export function buildApp(deps: AppDeps): ProxyApp {
     logger,
     policy,
     replicas,
+    engineSetup,
+    turnDelta: tokenDriver === null ? null : new TurnDelta(tokenDriver, config.engine.eosTokenId),
   };
 
   void app.register(healthRoutes(metrics));

@@ -6,6 +6,8 @@ import type { PolicyGate } from '../policy/policy-gate.ts';
 import type { OpenRollout, RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import type { EnginePool } from '../upstream/engine-pool.ts';
 import type { ReplicaSet } from '../upstream/replica-set.ts';
+import type { ResolvedEngine } from '../engine/resolve-engine.ts';
+import type { TurnDelta } from '../token-mode/turn-delta.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
 
 /** Everything a chat call needs, built once by the entry point and passed in. */
@@ -19,6 +21,9 @@ export type CallContext = {
   logger: Logger;
   policy: PolicyGate;
   replicas: ReplicaSet;
+  engineSetup: ResolvedEngine;
+  /** Token mode only: renders appended messages after a turn. */
+  turnDelta: TurnDelta | null;
 };
 
 /** What one call carries besides its record: the abort signal, who routes it, what to remember. */

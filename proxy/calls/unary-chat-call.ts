@@ -1,60 +1,62 @@
 import type { FastifyReply } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
-import type { WireChatCompletion } from '../../src/wire/openai-chat.ts';
-import { captureChatCompletion } from '../capture/chat-completion-capture.ts';
-import { engineStatusError, mapUpstreamError } from '../upstream/map-upstream-error.ts';
+import type { ChatDriver } from '../drivers/driver-types.ts';
 import type { CallContext, CallRuntime } from './call-context.ts';
 import { recordCall, type CallStart } from './call-recorder.ts';
+import { sendToEngine } from './engine-call.ts';
+import { mapUpstreamError } from '../upstream/map-upstream-error.ts';
 
-/**
- * A non-streaming chat call. The engine's bytes go to the client untouched; a parsed copy is
- * recorded, and the record is committed before the answer is sent, so an answer a client
- * received is always in the database.
- */
-export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime): Promise<number> {
-  const { signal, remember } = runtime;
+/** Reads a whole engine answer; a failure while reading is recorded and rethrown. */
+export async function readEngineAnswer(ctx: CallContext, start: CallStart, runtime: CallRuntime, path: string): Promise<{ bytes: Buffer; json: unknown; ttftMs: number } | null> {
+  const response = await sendToEngine(ctx, start, runtime, path);
+  if (response === null) return null;
   let bytes: Buffer;
-  let statusCode: number;
-  let response;
   try {
-    response = await ctx.replicas.request(runtime.rollout, { method: 'POST', path: '/v1/chat/completions', body: start.sentJson, signal });
-    start.replica = response.origin;
-    statusCode = response.statusCode;
     bytes = Buffer.from(await response.body.arrayBuffer());
   } catch (error) {
-    if (signal.aborted) {
+    if (runtime.signal.aborted) {
       recordCall(ctx, start, { status: 'aborted', capture: null, error: null, ttftMs: null });
-      return 0;
+      return null;
     }
     const mapped = mapUpstreamError(error, start.replica, ctx.engineConfig);
     recordCall(ctx, start, { status: 'failed', capture: null, error: mapped, ttftMs: null });
     throw mapped;
   }
   const ttftMs = performance.now() - start.startedMs;
-  if (statusCode !== 200) {
-    const error = engineStatusError(statusCode, bytes.toString('utf8'));
-    recordCall(ctx, start, { status: 'failed', capture: null, error, ttftMs });
-    throw error;
-  }
-  let body: WireChatCompletion;
   try {
-    body = JSON.parse(bytes.toString('utf8')) as WireChatCompletion;
-    if (!Array.isArray(body.choices)) throw new Error('no choices array');
+    const json = JSON.parse(bytes.toString('utf8')) as unknown;
+    if (json === null || typeof json !== 'object' || !Array.isArray((json as { choices?: unknown }).choices)) throw new Error('no choices array');
+    return { bytes, json, ttftMs };
   } catch (cause) {
     const error = new RollcallError('RC_ERR_UPSTREAM_BAD_RESPONSE', { detail: (cause as Error).message }, { cause });
     recordCall(ctx, start, { status: 'failed', capture: null, error, ttftMs });
     throw error;
   }
-  const capture = captureChatCompletion(body);
-  const callId = recordCall(ctx, start, { status: 'completed', capture, error: null, ttftMs });
-  remember(callId, capture);
-  if (signal.aborted) {
+}
+
+/** Sends a JSON answer, marking the committed call aborted if it does not reach the client. */
+export async function sendCommitted(ctx: CallContext, reply: FastifyReply, runtime: CallRuntime, callId: number, body: Buffer | string): Promise<void> {
+  if (runtime.signal.aborted) {
     ctx.store.calls.markAborted(callId, 'the client disconnected before the answer was sent');
-  } else {
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) ctx.store.calls.markAborted(callId, 'the answer did not reach the client');
-    });
-    await reply.code(200).header('content-type', 'application/json').send(bytes);
+    return;
   }
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ctx.store.calls.markAborted(callId, 'the answer did not reach the client');
+  });
+  await reply.code(200).header('content-type', 'application/json').send(body);
+}
+
+/**
+ * A non-streaming pass-through chat call. The engine's bytes go to the client untouched; a
+ * parsed copy is recorded, and the record is committed before the answer is sent, so an answer
+ * a client received is always in the database.
+ */
+export async function serveUnaryChat(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime, driver: ChatDriver): Promise<number> {
+  const answer = await readEngineAnswer(ctx, start, runtime, driver.path);
+  if (answer === null) return 0;
+  const capture = driver.captureUnary(answer.json);
+  const callId = recordCall(ctx, start, { status: 'completed', capture, error: null, ttftMs: answer.ttftMs });
+  runtime.remember(callId, capture);
+  await sendCommitted(ctx, reply, runtime, callId, answer.bytes);
   return capture.usage?.totalTokens ?? 0;
 }

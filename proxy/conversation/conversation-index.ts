@@ -8,6 +8,8 @@ export type Turn = {
   promptIds: number[];
   completionIds: number[];
   finishReason: string | null;
+  /** Null when a 'stop' finish was the model's own EOS (token mode knows; chat mode leaves it null). */
+  stopReason?: string | number | null;
 };
 
 export type Extension = {

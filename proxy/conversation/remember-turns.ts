@@ -17,7 +17,7 @@ export function rememberTurns(index: ConversationIndex, messages: readonly ChatM
       messages,
       tools,
       { content: message.content ?? null, toolCalls: message.tool_calls ?? [] },
-      { callId, choiceIndex: choice.index, promptIds: capture.promptIds, completionIds: choice.completionIds, finishReason: choice.finishReason },
+      { callId, choiceIndex: choice.index, promptIds: capture.promptIds, completionIds: choice.completionIds, finishReason: choice.finishReason, stopReason: choice.stopReason ?? null },
     );
   }
 }

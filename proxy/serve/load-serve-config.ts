@@ -15,7 +15,7 @@ export const SERVE_ENV = {
   ROLLCALL_LOG_LEVEL: 'logLevel',
 } as const;
 
-export const SERVE_USAGE = `usage: rollcall serve [--upstream URL]... [--engine ${ENGINE_KINDS.join('|')}] [--host HOST] [--port PORT]
+export const SERVE_USAGE = `usage: rollcall serve [--upstream URL]... [--engine ${ENGINE_KINDS.join('|')}] [--mode auto|token|chat] [--host HOST] [--port PORT]
                      [--db PATH] [--admin-token-file PATH] [--config FILE.yaml]`;
 
 type Raw = Record<string, unknown> & { engine?: Record<string, unknown> };
@@ -33,6 +33,7 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): ProxyCo
     options: {
       upstream: { type: 'string', multiple: true },
       engine: { type: 'string' },
+      mode: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
@@ -51,6 +52,7 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): ProxyCo
   }
   if (values.upstream !== undefined) setPath(raw, 'engine.upstreams', values.upstream);
   if (values.engine !== undefined) setPath(raw, 'engine.kind', values.engine);
+  if (values.mode !== undefined) setPath(raw, 'engine.mode', values.mode);
   if (values.host !== undefined) raw.host = values.host;
   if (values.port !== undefined) raw.port = Number(values.port);
   if (values.db !== undefined) raw.dbPath = values.db;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../../src/logging/logger.ts';
 import { openStore } from '../../src/store/store.ts';
 import { buildApp } from '../app.ts';
+import { resolveEngineAtStart } from '../engine/resolve-engine.ts';
 import { resolveAdminToken } from './admin-token.ts';
 import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
 
@@ -20,11 +21,20 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
   const store = openStore(config.dbPath);
-  const { app } = buildApp({ config, store, logger, adminToken: admin.token });
+  let engine;
+  try {
+    engine = await resolveEngineAtStart(config.engine);
+  } catch (error) {
+    process.stderr.write(`rollcall serve: ${(error as Error).message}\n`);
+    store.close();
+    process.exitCode = 1;
+    return;
+  }
+  const { app } = buildApp({ config, store, logger, adminToken: admin.token, engine });
   const address = await app.listen({ host: config.host, port: config.port });
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
   process.stdout.write(
-    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')}\n  database:    ${config.dbPath}\n`,
+    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${engine.mode} mode${engine.capabilities?.version ? `, version ${engine.capabilities.version}` : ''})\n  database:    ${config.dbPath}\n`,
   );
   let closing = false;
   const shutdown = async (signal: string) => {

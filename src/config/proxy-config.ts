@@ -6,8 +6,15 @@ import { RolloutLimitsSchema, SamplingPolicySchema } from '../wire/admin.ts';
 export const ENGINE_KINDS = ['vllm', 'sglang', 'llamacpp', 'worker', 'openai'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
+export const CALL_MODE_CHOICES = ['auto', 'token', 'chat'] as const;
+
 export const EngineConfigSchema = z.strictObject({
   kind: z.enum(ENGINE_KINDS).default('vllm').describe('Which engine protocol the upstreams speak'),
+  mode: z.enum(CALL_MODE_CHOICES).default('auto').describe('token: the proxy renders prompts and generates from token ids (no drift); chat: pass-through; auto: token where the engine allows it'),
+  toolParser: z.enum(['hermes', 'qwen3_coder', 'none']).default('hermes').describe('Token mode: the tool-call format the model writes'),
+  reasoningParser: z.boolean().default(true).describe('Token mode: split <think>…</think> into the reasoning field'),
+  eosTokenId: z.number().int().min(0).optional().describe('Token mode: the id closing an assistant turn; learned from the first completion that stops on it when unset'),
+  detectAtStart: z.boolean().default(true).describe('Probe the engine at start and refuse a mode it cannot serve'),
   upstreams: z
     .array(z.url({ protocol: /^https?$/ }))
     .min(1)

@@ -2,7 +2,7 @@ import { packFloat32, packInt32, unpackFloat32, unpackInt32 } from './blobs.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import type { CallError, CallFlags, CallMode, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
 
-type ChoiceMeta = { index: number; length: number; finishReason: string | null };
+type ChoiceMeta = { index: number; length: number; finishReason: string | null; stopReason?: string | number | null };
 
 type CallRow = {
   id: number;
@@ -49,6 +49,7 @@ function toChoices(row: CallRow): ChoiceCapture[] {
       completionIds: ids.slice(offset, offset + meta.length),
       logprobs: logprobs.slice(offset, offset + meta.length),
       finishReason: meta.finishReason,
+      ...(meta.stopReason === undefined ? {} : { stopReason: meta.stopReason }),
     };
     offset += meta.length;
     return choice;
@@ -130,7 +131,7 @@ export class CallStore {
       completionIds: call.choices.length === 0 ? null : packInt32(allIds),
       logprobs: call.choices.length === 0 ? null : packFloat32(allLogprobs),
       choiceLengths: JSON.stringify(
-        call.choices.map((c) => ({ index: c.index, length: c.completionIds.length, finishReason: c.finishReason })),
+        call.choices.map((c) => ({ index: c.index, length: c.completionIds.length, finishReason: c.finishReason, ...(c.stopReason === undefined ? {} : { stopReason: c.stopReason }) })),
       ),
       finishReason: call.choices[0]?.finishReason ?? null,
       usageJson: call.usage === null ? null : JSON.stringify(call.usage),

@@ -28,6 +28,8 @@ export type ChoiceCapture = {
   completionIds: number[];
   logprobs: number[];
   finishReason: string | null;
+  /** What stopped a 'stop' finish: null or absent for the model's EOS, else the stop string or token. */
+  stopReason?: string | number | null;
 };
 
 export type CallError = { code: string; message: string; status?: number };

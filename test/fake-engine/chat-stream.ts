@@ -19,15 +19,8 @@ import type { GeneratedChoice } from './generator.ts';
 import { chatLogprobEntries } from './logprobs-format.ts';
 import { tokenRegions, type TokenRegion } from './reasoning.ts';
 import type { FakeTokenizer } from './tokenizer.ts';
+import { DONE_EVENT, type StreamEvent } from './sse-writer.ts';
 import { HermesStreamParser } from './tool-parser.ts';
-
-/** One SSE event: its `data:` payload and how many generated tokens it carries. */
-export interface StreamEvent {
-  data: string;
-  tokens: number;
-}
-
-export const DONE_EVENT: StreamEvent = { data: '[DONE]', tokens: 0 };
 
 type Delta = Record<string, unknown>;
 

@@ -6,8 +6,6 @@
  * `prompt_token_ids` only on a choice's first chunk, delta `token_ids` on each.
  */
 import { usageOf } from './chat-response.ts';
-import type { StreamEvent } from './chat-stream.ts';
-import { DONE_EVENT } from './chat-stream.ts';
 import { type CompletionPrompt, readCompletionPrompts } from './completion-prompts.ts';
 import { type EngineContext, responseId, unixSeconds } from './engine-context.ts';
 import { badRequest } from './errors.ts';
@@ -25,6 +23,7 @@ import {
   requireObject,
   resolveMaxTokens,
 } from './request-params.ts';
+import { DONE_EVENT, type StreamEvent } from './sse-writer.ts';
 import { toWireJson } from './wire-json.ts';
 
 export interface CompletionChoice {

@@ -15,7 +15,7 @@ import type { Faults, FaultState } from './faults.ts';
 import { sendJson, sendJsonText, sleep } from './http-io.ts';
 import { modelListBody, versionBody } from './models.ts';
 import type { ScriptBook } from './scripts.ts';
-import { writeSseStream } from './sse-writer.ts';
+import { type StreamEvent, writeSseStream } from './sse-writer.ts';
 import { detokenizeBody, tokenizeBody } from './tokenize.ts';
 
 export interface RouteDeps {
@@ -43,9 +43,23 @@ function headerRequestId(req: IncomingMessage): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Aborts when the engine closes or the client goes away, so no handler sleeps for nobody. */
+function requestSignal(deps: RouteDeps, res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  if (deps.signal.aborted) gone.abort();
+  const onEngineClose = (): void => gone.abort();
+  deps.signal.addEventListener('abort', onEngineClose, { once: true });
+  res.once('close', () => {
+    deps.signal.removeEventListener('abort', onEngineClose);
+    gone.abort();
+  });
+  return gone.signal;
+}
+
 async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | 'completion'): Promise<void> {
-  const { ctx, signal } = deps;
+  const { ctx } = deps;
   const { res } = request;
+  const signal = requestSignal(deps, res);
   const faults: Readonly<Faults> = deps.faults.take();
   await sleep(faults.latencyMs, signal);
   if (signal.aborted) return void res.destroy();
@@ -55,7 +69,7 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
   }
   const requestId = headerRequestId(request.req);
   let stream: boolean;
-  let events: () => ReturnType<typeof chatStreamEvents>;
+  let events: () => StreamEvent[];
   let json: () => string;
   if (kind === 'chat') {
     const prepared = prepareChat(ctx, request.body, requestId);

@@ -9,16 +9,21 @@
  */
 import type { ServerResponse } from 'node:http';
 
-import type { StreamEvent } from './chat-stream.ts';
 import { errorBody } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { sleep, writeChunk } from './http-io.ts';
 import { pyJsonDumps } from './py-json.ts';
 
-const STREAM_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-};
+/** One SSE event: its `data:` payload and how many generated tokens it carries. */
+export interface StreamEvent {
+  data: string;
+  tokens: number;
+}
+
+export const DONE_EVENT: StreamEvent = Object.freeze({ data: '[DONE]', tokens: 0 });
+
+/** Starlette's `StreamingResponse(media_type="text/event-stream")`. */
+const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8' };
 
 function thresholdReached(limit: number | null, sent: number, event: StreamEvent, sawTokens: boolean): boolean {
   return limit !== null && sent >= limit && (event.tokens > 0 || sawTokens);

@@ -21,7 +21,7 @@ after(async () => {
 test('rollcall serve starts, prints its base URL and admin-token file, and records a streamed tool conversation exactly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-serve-'));
   const tokenFile = join(dir, 'admin-token');
-  const serve = await spawnServe(['--upstream', engine.url, '--db', join(dir, 'r.db'), '--admin-token-file', tokenFile]);
+  const serve = await spawnServe(['--upstream', engine.url, '--mode', 'chat', '--db', join(dir, 'r.db'), '--admin-token-file', tokenFile]);
   try {
     assert.match(serve.banner, /base URL:\s+http:\/\/127\.0\.0\.1:\d+\/v1/);
     assert.ok(serve.banner.includes(tokenFile));

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { buildApp, type ProxyApp } from '../../../proxy/app.ts';
+import { resolveEngineAtStart } from '../../../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema, type ProxyConfig } from '../../../src/config/proxy-config.ts';
 import { createLogger } from '../../../src/logging/logger.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
@@ -16,9 +17,9 @@ export type Harness = ProxyApp & {
   close(): Promise<void>;
 };
 
-/** A proxy listening on a random loopback port, in front of the given engine origins. */
+/** A proxy listening on a random loopback port, in front of the given engine origins (chat mode unless told). */
 export async function startProxy(upstreams: string[], overrides: Partial<ProxyConfig> & Record<string, unknown> = {}, store: Store = openStore(':memory:')): Promise<Harness> {
-  const config = ProxyConfigSchema.parse({ port: 0, dbPath: ':memory:', ...overrides, engine: { upstreams, ...(overrides.engine ?? {}) } });
+  const config = ProxyConfigSchema.parse({ port: 0, dbPath: ':memory:', ...overrides, engine: { upstreams, mode: 'chat', ...(overrides.engine ?? {}) } });
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -27,7 +28,8 @@ export async function startProxy(upstreams: string[], overrides: Partial<ProxyCo
     },
   });
   const logger = createLogger({ level: 'warn', destination });
-  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN });
+  const engine = await resolveEngineAtStart(config.engine);
+  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engine });
   const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {

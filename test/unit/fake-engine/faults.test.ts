@@ -38,24 +38,23 @@ const openStream = () =>
 
 describe('faults', () => {
   it('latencyMs delays the answer', async () => {
-    engine.setFaults({ latencyMs: 100 });
+    engine.setFaults({ latencyMs: 80 });
     const start = performance.now();
     assert.equal((await chat()).status, 200);
-    assert.ok(performance.now() - start >= 95);
+    assert.ok(performance.now() - start >= 75);
   });
 
   it('firstByteDelayMs: a stream gets its headers at once and its first chunk late', async () => {
-    engine.setFaults({ firstByteDelayMs: 120 });
-    const start = performance.now();
+    engine.setFaults({ firstByteDelayMs: 100 });
     const response = await openStream();
-    const headersAt = performance.now() - start;
-    const { text } = await readStream(response);
-    assert.ok(headersAt < 100, `headers after ${headersAt} ms`);
-    assert.ok(performance.now() - start >= 115);
-    assert.equal(ssePayloads(text).at(-1), '[DONE]');
+    const headersAt = performance.now();
+    const reader = response.body?.getReader();
+    await reader?.read();
+    assert.ok(performance.now() - headersAt >= 95, 'the wait comes after the headers');
+    await reader?.cancel();
     const unaryStart = performance.now();
     assert.equal((await chat()).status, 200);
-    assert.ok(performance.now() - unaryStart >= 115, 'a unary answer waits before its headers');
+    assert.ok(performance.now() - unaryStart >= 95, 'a unary answer waits before its headers');
   });
 
   it('errorStatus answers with the vLLM error body, before any stream opens', async () => {
@@ -92,11 +91,11 @@ describe('faults', () => {
   });
 
   it('tokenDelayMs paces the chunks', async () => {
-    engine.setFaults({ tokenDelayMs: 10 });
+    engine.setFaults({ tokenDelayMs: 8 });
     const start = performance.now();
     const { text } = await readStream(await openStream());
     const events = ssePayloads(text).length;
-    assert.ok(performance.now() - start >= (events - 1) * 10 * 0.9, `${events} events`);
+    assert.ok(performance.now() - start >= (events - 1) * 8 * 0.9, `${events} events`);
   });
 
   it('times limits the faults to the next N generation requests', async () => {

@@ -1,0 +1,28 @@
+import { RollcallError } from '../../../src/errors/rollcall-error.ts';
+import type { EngineHttp, RenderRequest } from '../driver-types.ts';
+import { engineJson, isIdArray, isRecord } from '../engine-json.ts';
+
+/**
+ * Rendering through vLLM's `/tokenize` chat form (engine-protocols.md §1.11): the same template
+ * preprocessing as a chat completion, so identical messages and tools give the same ids the
+ * chat endpoint would use as `prompt_token_ids`.
+ */
+export async function renderWithEngine(http: EngineHttp, request: RenderRequest, signal: AbortSignal): Promise<number[]> {
+  const body: Record<string, unknown> = {
+    messages: request.messages,
+    add_generation_prompt: request.addGenerationPrompt,
+    add_special_tokens: false,
+  };
+  if (request.tools !== undefined && request.tools !== null) body.tools = request.tools;
+  if (request.chatTemplateKwargs !== undefined) body.chat_template_kwargs = request.chatTemplateKwargs;
+  return readTokens(await engineJson(http, 'POST', '/tokenize', body, signal));
+}
+
+export async function tokenizeTextWithEngine(http: EngineHttp, text: string, signal: AbortSignal): Promise<number[]> {
+  return readTokens(await engineJson(http, 'POST', '/tokenize', { prompt: text, add_special_tokens: false }, signal));
+}
+
+function readTokens(answer: unknown): number[] {
+  if (isRecord(answer) && isIdArray(answer.tokens)) return answer.tokens;
+  throw new RollcallError('RC_ERR_UPSTREAM_BAD_RESPONSE', { detail: '/tokenize answered without a tokens array' });
+}
