@@ -7,14 +7,15 @@
 import type { ForeignLoadMonitor } from './foreign-load.ts';
 import { LatencyProbe, type ProbeResult } from './latency-probe.ts';
 import { runLoad, type LoadResult } from './load-generator.ts';
+import { cpuSeconds } from './processes.ts';
 import type { RequestBody } from './bench-setup.ts';
 import { shuffled } from './stats.ts';
 
 export type TargetName = 'direct' | 'capture-on' | 'capture-off';
 export const TARGET_NAMES: readonly TargetName[] = ['direct', 'capture-on', 'capture-off'];
 
-/** A load target: the mock itself or a proxy with rollout keys for its clients. */
-export type Target = { name: TargetName; url: string; keys: string[]; keysFile: string };
+/** A load target: the mock itself or a proxy with rollout keys for its clients; `pid` serves it. */
+export type Target = { name: TargetName; url: string; keys: string[]; keysFile: string; pid: number };
 
 /** Answers the capture-on proxy acknowledged, and how many more it may have recorded unseen. */
 export type Ledger = {
@@ -30,8 +31,11 @@ export type Progress = (line: string) => void;
 /** What every cell gets: the fidelity ledger, a progress line, and the foreign-load monitor. */
 export type CellContext = { ledger: Ledger; progress: Progress; monitor: ForeignLoadMonitor };
 
-/** One timed trial, with the CPU other processes on the box used meanwhile (in cores). */
-export type Trial = LoadResult & { foreignCores: number };
+/**
+ * One timed trial, with the CPU the serving process spent per answered request (little moved
+ * by other load on the box, unlike req/s) and the CPU other processes used meanwhile (in cores).
+ */
+export type Trial = LoadResult & { cpuMsPerRequest: number; foreignCores: number };
 
 /** Pooled c=1 samples of one target over all rounds. */
 export type LatencySamples = { totals: number[]; firstBytes: number[]; bodyBytes: number; failures: number; foreignCores: number[] };
@@ -91,8 +95,10 @@ export async function throughputCell(label: string, targets: readonly Target[], 
     for (const target of shuffled(targets)) {
       progress(`${label}: ${target.name} trial ${trial + 1}/${plan.trials} (${plan.trialS} s at c=${concurrency})`);
       await monitor.waitQuiet();
+      const cpuBefore = cpuSeconds(target.pid);
       const result = await monitor.window(`${label} ${target.name} trial ${trial + 1}`, () => load(target, plan.trialS));
-      (results.get(target.name) as Trial[]).push({ ...result, foreignCores: monitor.lastForeignCores() });
+      const cpuMsPerRequest = ((cpuSeconds(target.pid) - cpuBefore) * 1000) / Math.max(1, result.acknowledged);
+      (results.get(target.name) as Trial[]).push({ ...result, cpuMsPerRequest, foreignCores: monitor.lastForeignCores() });
       if (result.errors > 0) progress(`${label}: ${target.name} trial ${trial + 1}: ${result.errors} errors`);
     }
   }

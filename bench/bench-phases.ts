@@ -27,7 +27,7 @@ export async function startProxy(name: TargetName, mockUrl: string, dir: string,
   const load = await createRollouts(child.url, ADMIN_TOKEN, LOAD_ROLLOUTS, join(dir, `keys-${name}-${child.pid}.txt`));
   const probes = await createRollouts(child.url, ADMIN_TOKEN, 3, join(dir, `probe-keys-${name}-${child.pid}.txt`));
   const [S, M, stream] = probes.keys as [string, string, string];
-  return { name, url: child.url, keys: load.keys, keysFile: load.keysFile, child, probeKeys: { S, M, stream } };
+  return { name, url: child.url, keys: load.keys, keysFile: load.keysFile, pid: child.pid, child, probeKeys: { S, M, stream } };
 }
 
 /**

@@ -40,7 +40,8 @@ function areaOf(frame: CallFrame): string {
 function shortWhere(frame: CallFrame): string {
   if (frame.url === '') return '';
   const path = frame.url.replace(/^file:\/\//, '').replace(/^.*?\/(node_modules|proxy|src|bench)\//, '$1/');
-  return `${path}:${frame.lineNumber + 1}`;
+  // tsx emits each module on few lines, so a line number of 1 says nothing: leave it out.
+  return frame.lineNumber > 0 ? `${path}:${frame.lineNumber + 1}` : path;
 }
 
 export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary {

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const off = await startProxy('capture-off', mock.url, dir, null);
   await checkProxyAnswers(on, bodies);
   await checkProxyAnswers(off, bodies);
-  const direct: Target = { name: 'direct', url: mock.url, keys: [], keysFile: '' };
+  const direct: Target = { name: 'direct', url: mock.url, keys: [], keysFile: '', pid: mock.pid };
   const targets = [direct, on, off];
   const probeKey = (kind: 'S' | 'M' | 'stream') => (target: Target): string | null => (target.name === 'direct' ? null : (target as ProxyTarget).probeKeys[kind]);
   await sleep(2000);

@@ -53,25 +53,32 @@ const cores = (values: readonly number[]): string => `${fixed(Math.max(...values
 export const medianRps = (results: readonly Trial[] | undefined): number => (results === undefined ? NaN : median(results.map((r) => r.rps)));
 
 export function throughputTable(title: string, byConcurrency: Record<string, LoadByTarget>, unit: string): string {
-  const lines = [`**${title}**`, '', ...header(['c', 'Target', `${unit} (median)`, 'IQR', 'Trials', 'vs direct', 'Latency p50 / p99 (median)', 'Errors', 'Foreign CPU (max)'], ['---:', '---', '---:', '---:', '---', '---:', '---:', '---:', '---:'])];
+  const lines = [`**${title}**`, '', ...header(['c', 'Target', `${unit} (median)`, 'IQR', 'Trials', 'vs direct', 'CPU ms per request', 'Latency p50 / p99 (median)', 'Errors', 'Foreign CPU (max)'], ['---:', '---', '---:', '---:', '---', '---:', '---:', '---:', '---:', '---:'])];
   for (const [concurrency, results] of Object.entries(byConcurrency)) {
     const direct = medianRps(results.direct);
     for (const [name, trials] of Object.entries(results) as [TargetName, Trial[]][]) {
       const rps = medianRps(trials);
       const latency = `${ms(median(trials.map((t) => t.p50Ms)))} / ${ms(median(trials.map((t) => t.p99Ms)))}`;
       const errors = trials.reduce((sum, t) => sum + t.errors, 0);
-      lines.push(row([concurrency, name, fixed(rps), fixed(iqr(trials.map((t) => t.rps))), trials.map((t) => fixed(t.rps)).join(', '), pct(rps / direct), latency, String(errors), cores(trials.map((t) => t.foreignCores))]));
+      lines.push(row([concurrency, name, fixed(rps), fixed(iqr(trials.map((t) => t.rps))), trials.map((t) => fixed(t.rps)).join(', '), pct(rps / direct), fixed(median(trials.map((t) => t.cpuMsPerRequest)), 3), latency, String(errors), cores(trials.map((t) => t.foreignCores))]));
     }
   }
   return lines.join('\n');
 }
 
 export function captureRatioTable(cells: Record<string, LoadByTarget>): string {
-  const lines = ['**Capture on / capture off (throughput)**', '', ...header(['Cell', 'Capture on', 'Capture off', 'Ratio'], ['---', '---:', '---:', '---:'])];
+  const lines = [
+    '**Capture on / capture off**',
+    '',
+    ...header(['Cell', 'Capture on (/s)', 'Capture off (/s)', 'Ratio of throughput', 'CPU ms/request on / off', 'Ratio from CPU per request (off / on)'], ['---', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  const cpu = (trials: readonly Trial[] | undefined): number => (trials === undefined ? NaN : median(trials.map((t) => t.cpuMsPerRequest)));
   for (const [cell, results] of Object.entries(cells)) {
     const on = medianRps(results['capture-on']);
     const off = medianRps(results['capture-off']);
-    lines.push(row([cell, fixed(on), fixed(off), fixed(on / off, 3)]));
+    const cpuOn = cpu(results['capture-on']);
+    const cpuOff = cpu(results['capture-off']);
+    lines.push(row([cell, fixed(on), fixed(off), fixed(on / off, 3), `${fixed(cpuOn, 3)} / ${fixed(cpuOff, 3)}`, fixed(cpuOff / cpuOn, 3)]));
   }
   return lines.join('\n');
 }

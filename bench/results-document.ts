@@ -124,13 +124,16 @@ was measured in that one run; rerun the bench to refresh this file.
   (\`bench/proxy-child.ts\`) with the real store on a SQLite file (WAL, synchronous=NORMAL), one row per call;
   *capture off* = the same app and routes with \`calls.insert\`/\`calls.markAborted\` replaced by no-ops, so the only
   difference is the SQLite write (request/response parsing and the capture extraction still run in both).
-  The proxy children run under tsx (sources, not dist/), pinned to core 0.
+  The proxy children run under tsx (sources, not dist/), pinned to core 0, in chat mode (the pass-through path; the
+  mock has no \`/tokenize\`, and the child sets \`engine.mode: chat\` where the config has that key).
 - **Rollouts**: 512 rollouts per proxy for the load cells (wrk cycles over their keys), one more per c=1 probe.
 - **(a)** c=1, one keep-alive connection, sequential requests timed with performance.now() to the last body byte:
   ${lp.warmup} warm-up then ${lp.rounds} rounds × ${lp.perRound} measured per target, targets in random order per round,
   samples pooled (${lp.rounds * lp.perRound} per target).
 - **(b)** closed-loop load at c=64 and c=512 with wrk (-t1, Lua script), ${load.warmS} s warm-up per target, then
-  ${load.trials} trials × ${load.trialS} s per target in random order; median req/s with IQR.
+  ${load.trials} trials × ${load.trialS} s per target in random order; median req/s with IQR. *CPU ms per request* is
+  the CPU time (/proc/<pid>/stat) the serving process (proxy child, or the mock for direct) spent per answered request
+  during a trial: it is little moved by other load on the box, unlike req/s.
 - **(c)** streams, S, unpaced: time to first body byte and whole-stream time at c=1 (${sp.warmup} warm-up, ${sp.rounds} × ${sp.perRound});
   streams/s at c=64 as in (b).
 - **(e)** RSS from /proc/<pid>/status of each proxy child 2 s after start (rollouts created), and after all load.

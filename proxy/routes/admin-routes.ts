@@ -5,6 +5,17 @@ import { CreateRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySche
 import { parseJsonText, validate } from '../../src/wire/validate.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { buildSamples, SHARED_PREFIX_MODES, toSampleCalls } from '../../src/trajectory/index.ts';
+import { z } from 'zod';
+
+const cap = z.coerce.number().int().positive().optional();
+const SamplesQuerySchema = z.strictObject({
+  maxSamples: cap,
+  maxPromptTokens: cap,
+  maxTotalTokens: cap,
+  maxResponseTokens: cap,
+  sharedPrefix: z.enum(SHARED_PREFIX_MODES).optional(),
+});
 
 /** `publicBaseUrl` unset: agents get the address the admin client reached this proxy at. */
 export type AdminDeps = { registry: RolloutRegistry; store: Store; publicBaseUrl: string | undefined };
@@ -73,6 +84,13 @@ export function adminRoutes(deps: AdminDeps) {
         rollouts: rollouts.map(rolloutView),
         nextCursor: rollouts.length === query.limit && last !== undefined ? encodeCursor(last) : null,
       };
+    });
+
+    app.get<{ Params: { id: string } }>('/admin/rollouts/:id/samples', async (request) => {
+      const query = validate(SamplesQuerySchema, request.query, 'query');
+      const record = deps.registry.get(request.params.id);
+      const built = buildSamples(toSampleCalls(deps.store.calls.listForRollout(record.id)), query);
+      return { rolloutId: record.id, status: record.status, reward: record.reward, ...built };
     });
 
     app.get<{ Params: { id: string } }>('/admin/rollouts/:id', async (request) => {

@@ -18,3 +18,4 @@ export type {
   SampleStats,
   SharedPrefixMode,
 } from './sample-types.ts';
+export { toSampleCalls } from './from-stored-calls.ts';

@@ -10,6 +10,7 @@ import { type CompletionPrompt, readCompletionPrompts } from './completion-promp
 import { type EngineContext, responseId, unixSeconds } from './engine-context.ts';
 import { badRequest } from './errors.ts';
 import type { GeneratedChoice } from './generator.ts';
+import { toWireJson } from './http-io.ts';
 import { completionLogprobs } from './logprobs-format.ts';
 import {
   checkLogprobCount,
@@ -24,7 +25,6 @@ import {
   resolveMaxTokens,
 } from './request-params.ts';
 import { DONE_EVENT, type StreamEvent } from './sse-writer.ts';
-import { toWireJson } from './wire-json.ts';
 
 export interface CompletionChoice {
   index: number;

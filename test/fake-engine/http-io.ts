@@ -1,6 +1,10 @@
 /**
  * The few `node:http` helpers the fake engine needs: reading a JSON body, answering JSON the way
  * FastAPI/Starlette does (compact, `application/json`), abortable sleeps, and draining writes.
+ *
+ * `toWireJson` is `JSON.stringify` plus one thing: a `Map` is written as an object in insertion
+ * order. JavaScript objects put integer-like keys ("1", "42") first, Python dicts do not, and
+ * completions' legacy `top_logprobs` maps are keyed by token strings that can look like integers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -28,6 +32,37 @@ export function parseJsonBody(text: string): unknown {
   } catch {
     throw badRequest('JSON decode error: the request body is not valid JSON');
   }
+}
+
+function containsMap(value: unknown): boolean {
+  if (value instanceof Map) return true;
+  if (Array.isArray(value)) return value.some(containsMap);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsMap);
+  return false;
+}
+
+function writeWire(value: unknown): string {
+  if (value instanceof Map) {
+    const parts: string[] = [];
+    for (const [key, item] of value as Map<unknown, unknown>) {
+      parts.push(`${JSON.stringify(String(key))}:${writeWire(item)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map((item: unknown) => writeWire(item ?? null)).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const parts: string[] = [];
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) parts.push(`${JSON.stringify(key)}:${writeWire(item)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Serialises a response body; the fast native path unless a `Map` is inside. */
+export function toWireJson(value: unknown): string {
+  return containsMap(value) ? writeWire(value) : JSON.stringify(value);
 }
 
 export function sendJsonText(res: ServerResponse, status: number, json: string): void {

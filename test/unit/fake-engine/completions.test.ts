@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { toWireJson } from '../../fake-engine/wire-json.ts';
+import { toWireJson } from '../../fake-engine/http-io.ts';
 import { CALC_TOOL, type ChatCompletion, post, postJson, sseJson, TOOL_REPLY } from './engine-client.ts';
 
 interface LegacyLogprobs {
