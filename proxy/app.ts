@@ -13,10 +13,9 @@ import { openAiRoutes } from './routes/openai-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { PolicyGate } from './policy/policy-gate.ts';
 import { RolloutRegistry } from './rollouts/rollout-registry.ts';
-import { EnginePool } from './upstream/engine-pool.ts';
-import { ReplicaSet } from './upstream/replica-set.ts';
-import { assumeEngine, type ResolvedEngine } from './engine/resolve-engine.ts';
-import { TurnDelta } from './token-mode/turn-delta.ts';
+import type { ResolvedEngine } from './engine/resolve-engine.ts';
+import { createEngineContext, POLICY_ENGINE } from './engine/engine-context.ts';
+import type { EngineConfig } from '../src/config/proxy-config.ts';
 
 export type AppDeps = {
   config: ProxyConfig;
@@ -24,8 +23,8 @@ export type AppDeps = {
   logger: Logger;
   adminToken: string;
   now?: () => number;
-  /** The engine as detected at start; without it the mode is assumed from the configuration. */
-  engine?: ResolvedEngine;
+  /** Engines as detected at start, by name; without one the mode is assumed from the configuration. */
+  engines?: Record<string, ResolvedEngine>;
 };
 
 export type ProxyApp = { app: FastifyInstance; registry: RolloutRegistry; metrics: ProxyMetrics; policy: PolicyGate };
@@ -43,31 +42,31 @@ export function buildApp(deps: AppDeps): ProxyApp {
   installRawBodyParsing(app);
   installErrorHandling(app, config.maxBodyBytes);
 
-  const registry = new RolloutRegistry(store, config.rolloutDefaults, deps.now);
+  const registry = new RolloutRegistry(store, config.rolloutDefaults, Object.keys(config.auxiliaryEngines), deps.now);
   const policy = new PolicyGate({ maxWaitMs: config.policy.pauseMaxWaitMs });
-  const metrics = new ProxyMetrics({ openRollouts: () => registry.countOpen(), inFlight: () => policy.status().inFlight, policyVersion: () => policy.currentVersion, replicas: () => replicas.state() });
-  const engine = new EnginePool(config.engine);
-  const replicas = new ReplicaSet(engine, logger, (origin, healthy) => metrics.replicaTransitions.inc({ replica: origin, healthy: String(healthy) }));
-  replicas.startHealthChecks(config.engine.healthCheckIntervalMs, config.engine.healthCheckTimeoutMs);
-  const engineSetup = deps.engine ?? assumeEngine(config.engine);
-  const tokenDriver = engineSetup.mode === 'token' ? engineSetup.driver.token : null;
-  const ctx: CallContext = {
-    store,
-    registry,
-    engine,
-    engineConfig: config.engine,
-    engineKind: config.engine.kind,
-    metrics,
-    logger,
-    policy,
-    replicas,
-    engineSetup,
-    turnDelta: tokenDriver === null ? null : new TurnDelta(tokenDriver, config.engine.eosTokenId),
-  };
+  const contexts = new Map<string, CallContext>();
+  const metrics = new ProxyMetrics({
+    openRollouts: () => registry.countOpen(),
+    inFlight: () => policy.status().inFlight,
+    policyVersion: () => policy.currentVersion,
+    replicas: () => [...contexts.values()].flatMap((c) => c.replicas.state()),
+  });
+  const shared = { store, registry, metrics, logger };
+  const closers: (() => Promise<void>)[] = [];
+  const engines: [string, EngineConfig, PolicyGate][] = [
+    [POLICY_ENGINE, config.engine, policy],
+    // Weight updates of the policy never pause auxiliary engines such as an LLM judge.
+    ...Object.entries(config.auxiliaryEngines).map(([name, engine]): [string, EngineConfig, PolicyGate] => [name, engine, new PolicyGate({ maxWaitMs: 1 })]),
+  ];
+  for (const [name, engineConfig, gate] of engines) {
+    const { ctx, close } = createEngineContext(engineConfig, deps.engines?.[name], gate, shared);
+    contexts.set(name, ctx);
+    closers.push(close);
+  }
 
   void app.register(healthRoutes(metrics));
-  void app.register(openAiRoutes(ctx));
-  void app.register(openAiRoutes(ctx), { prefix: '/r/:key' });
+  void app.register(openAiRoutes(contexts));
+  void app.register(openAiRoutes(contexts), { prefix: '/r/:key' });
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));
     await admin.register(adminRoutes({ registry, store, publicBaseUrl: config.publicBaseUrl }));
@@ -84,8 +83,7 @@ export function buildApp(deps: AppDeps): ProxyApp {
   sweeper.unref();
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
-    replicas.stop();
-    await engine.close();
+    await Promise.all(closers.map((close) => close()));
   });
   return { app, registry, metrics, policy };
 }

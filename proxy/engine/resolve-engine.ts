@@ -64,3 +64,10 @@ export async function resolveEngineAtStart(config: EngineConfig): Promise<Resolv
     await pool.close();
   }
 }
+
+/** Every engine of a proxy configuration (the policy's and the auxiliary ones), by name. */
+export async function resolveEnginesAtStart(config: { engine: EngineConfig; auxiliaryEngines: Record<string, EngineConfig> }): Promise<Record<string, ResolvedEngine>> {
+  const entries = [['policy', config.engine] as const, ...Object.entries(config.auxiliaryEngines)];
+  const resolved = await Promise.all(entries.map(async ([name, engine]) => [name, await resolveEngineAtStart(engine)] as const));
+  return Object.fromEntries(resolved);
+}

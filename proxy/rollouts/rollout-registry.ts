@@ -1,7 +1,7 @@
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { RolloutRecord } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { CreateRolloutBody, FinishRolloutBody, RolloutLimits, SamplingPolicy } from '../../src/wire/admin.ts';
+import type { CreateRolloutBody, FailRolloutBody, FinishRolloutBody, RolloutLimits, SamplingPolicy } from '../../src/wire/admin.ts';
 import { generateRolloutKey, hashKey, sameHash } from '../auth/rollout-keys.ts';
 import { ConversationIndex } from '../conversation/conversation-index.ts';
 import { indexFromCalls } from '../conversation/remember-turns.ts';
@@ -35,10 +35,15 @@ export class RolloutRegistry {
   constructor(
     private readonly store: Store,
     private readonly defaults: RolloutDefaults,
+    private readonly auxiliaryEngines: readonly string[],
     private readonly now: () => number = Date.now,
   ) {}
 
   create(body: CreateRolloutBody): { record: RolloutRecord; apiKey: string } {
+    const engine = body.engine ?? 'policy';
+    if (engine !== 'policy' && !this.auxiliaryEngines.includes(engine)) {
+      throw new RollcallError('RC_ERR_REQUEST_VALIDATION', { path: 'engine', detail: `no engine named "${engine}"; configured: policy${this.auxiliaryEngines.map((e) => `, ${e}`).join('')}` }, { param: 'engine' });
+    }
     const createdAt = this.now();
     const limits = { ...this.defaults.limits, ...body.limits };
     const record: RolloutRecord = {
@@ -47,7 +52,9 @@ export class RolloutRegistry {
       groupId: body.groupId ?? null,
       attempt: body.attempt ?? 0,
       tag: body.tag ?? null,
-      trainable: body.trainable ?? true,
+      // Auxiliary models are never trained: their calls are kept for the record only.
+      trainable: engine === 'policy' && (body.trainable ?? true),
+      engine,
       status: 'open',
       limits,
       sampling: { ...this.defaults.sampling, ...body.sampling },
@@ -138,6 +145,10 @@ export class RolloutRegistry {
     return record;
   }
 
+  fail(id: string, body: FailRolloutBody): RolloutRecord {
+    return this.close(id, { status: 'failed', metadata: { ...body.metadata, failure: body.reason } });
+  }
+
   finish(id: string, body: FinishRolloutBody): RolloutRecord {
     return this.close(id, { status: 'finished', reward: body.reward, isSuccess: body.isSuccess, metadata: body.metadata });
   }
@@ -149,7 +160,7 @@ export class RolloutRegistry {
   /** Closes and revokes; a rollout that is not open answers 409 and stays as it was. */
   private close(
     id: string,
-    change: { status: 'finished' | 'cancelled' | 'expired'; reward?: number | undefined; isSuccess?: boolean | undefined; metadata?: Record<string, unknown> | undefined },
+    change: { status: 'finished' | 'cancelled' | 'expired' | 'failed'; reward?: number | undefined; isSuccess?: boolean | undefined; metadata?: Record<string, unknown> | undefined },
   ): RolloutRecord {
     const record = this.get(id);
     const closed = this.store.rollouts.close(id, { ...change, endedAt: this.now() }, record.metadata);

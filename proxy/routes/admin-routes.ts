@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RolloutRecord, StoredCall } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { CreateRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySchema, type CreatedRollout } from '../../src/wire/admin.ts';
+import { CreateRolloutBodySchema, FailRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySchema, type CreatedRollout } from '../../src/wire/admin.ts';
 import { parseJsonText, validate } from '../../src/wire/validate.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -72,6 +72,11 @@ export function adminRoutes(deps: AdminDeps) {
     app.post<{ Params: { id: string } }>('/admin/rollouts/:id/finish', async (request) => {
       const body = validate(FinishRolloutBodySchema, bodyOf(request.body));
       return rolloutView(deps.registry.finish(request.params.id, body));
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/rollouts/:id/fail', async (request) => {
+      const body = validate(FailRolloutBodySchema, bodyOf(request.body));
+      return rolloutView(deps.registry.fail(request.params.id, body));
     });
 
     app.post<{ Params: { id: string } }>('/admin/rollouts/:id/cancel', async (request) => rolloutView(deps.registry.cancel(request.params.id)));

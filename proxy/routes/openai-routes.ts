@@ -12,13 +12,17 @@ type KeyParams = { key?: string };
  * The OpenAI surface for rollout keys. Registered twice: at `/v1/...` (key in a header) and
  * at `/r/<key>/v1/...` for clients that can only set a base URL.
  */
-export function openAiRoutes(ctx: CallContext) {
+export function openAiRoutes(contexts: ReadonlyMap<string, CallContext>) {
   return async function register(app: FastifyInstance): Promise<void> {
-    const authenticate = (request: FastifyRequest<{ Params: KeyParams }>) =>
-      ctx.registry.authenticate(extractKey(request.headers, request.params.key));
+    const authenticate = (request: FastifyRequest<{ Params: KeyParams }>) => {
+      const rollout = [...contexts.values()][0]!.registry.authenticate(extractKey(request.headers, request.params.key));
+      const ctx = contexts.get(rollout.record.engine);
+      if (ctx === undefined) throw new Error(`rollout ${rollout.record.id} names unknown engine ${rollout.record.engine}`);
+      return { rollout, ctx };
+    };
 
     app.post<{ Params: KeyParams; Body: string }>('/v1/chat/completions', async (request, reply) => {
-      const rollout = authenticate(request);
+      const { rollout, ctx } = authenticate(request);
       const text = typeof request.body === 'string' ? request.body : '';
       const body = validate(ChatRequestSchema, parseJsonText(text));
       await serveChatCall(ctx, reply, rollout, body, text);
@@ -26,7 +30,7 @@ export function openAiRoutes(ctx: CallContext) {
     });
 
     app.get<{ Params: KeyParams }>('/v1/models', async (request, reply) => {
-      const rollout = authenticate(request);
+      const { rollout, ctx } = authenticate(request);
       const response = await ctx.replicas.request(rollout, { method: 'GET', path: '/v1/models' });
       const text = await response.body.text();
       if (response.statusCode !== 200) throw engineStatusError(response.statusCode, text);

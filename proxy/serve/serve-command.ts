@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../../src/logging/logger.ts';
 import { openStore } from '../../src/store/store.ts';
 import { buildApp } from '../app.ts';
-import { resolveEngineAtStart } from '../engine/resolve-engine.ts';
+import { resolveEnginesAtStart } from '../engine/resolve-engine.ts';
 import { resolveAdminToken } from './admin-token.ts';
 import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
 
@@ -23,18 +23,18 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const store = openStore(config.dbPath);
   let engine;
   try {
-    engine = await resolveEngineAtStart(config.engine);
+    engine = await resolveEnginesAtStart(config);
   } catch (error) {
     process.stderr.write(`rollcall serve: ${(error as Error).message}\n`);
     store.close();
     process.exitCode = 1;
     return;
   }
-  const { app } = buildApp({ config, store, logger, adminToken: admin.token, engine });
+  const { app } = buildApp({ config, store, logger, adminToken: admin.token, engines: engine });
   const address = await app.listen({ host: config.host, port: config.port });
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
   process.stdout.write(
-    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${engine.mode} mode${engine.capabilities?.version ? `, version ${engine.capabilities.version}` : ''})\n  database:    ${config.dbPath}\n`,
+    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${engine.policy?.mode} mode${engine.policy?.capabilities?.version ? `, version ${engine.policy.capabilities.version}` : ''})\n  database:    ${config.dbPath}\n`,
   );
   let closing = false;
   const shutdown = async (signal: string) => {

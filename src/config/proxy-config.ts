@@ -37,7 +37,11 @@ export const ProxyConfigSchema = z.strictObject({
   adminTokenFile: z.string().default('.rollcall/admin-token').describe('Read from, or generated into (mode 0600), when no token is given'),
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  engine: EngineConfigSchema.prefault({}),
+  engine: EngineConfigSchema.prefault({}).describe('The engine serving the trained policy'),
+  auxiliaryEngines: z
+    .record(z.string().regex(/^[a-z][a-z0-9_-]*$/), EngineConfigSchema)
+    .default({})
+    .describe('Other models agents or judges call through the proxy (e.g. an LLM judge, kind openai); never trainable'),
   policy: z
     .strictObject({
       pauseMaxWaitMs: z.number().int().positive().default(60_000).describe('How long a call waits out a pause before a 429 with Retry-After'),

@@ -11,6 +11,7 @@ export const MIGRATIONS: readonly string[] = [
      attempt INTEGER NOT NULL DEFAULT 0,
      tag TEXT,
      trainable INTEGER NOT NULL DEFAULT 1,
+     engine TEXT NOT NULL DEFAULT 'policy',
      status TEXT NOT NULL CHECK (status IN ('open','finished','cancelled','expired','failed')),
      limits_json TEXT NOT NULL,
      sampling_json TEXT NOT NULL,

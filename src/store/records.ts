@@ -8,6 +8,8 @@ export type RolloutRecord = {
   attempt: number;
   tag: string | null;
   trainable: boolean;
+  /** "policy", or the auxiliary engine the rollout's calls go to. */
+  engine: string;
   status: RolloutStatus;
   limits: RolloutLimits;
   sampling: SamplingPolicy;

@@ -9,6 +9,7 @@ type RolloutRow = {
   attempt: number;
   tag: string | null;
   trainable: number;
+  engine: string;
   status: RolloutStatus;
   limits_json: string;
   sampling_json: string;
@@ -46,6 +47,7 @@ function toRecord(row: RolloutRow): RolloutRecord {
     attempt: row.attempt,
     tag: row.tag,
     trainable: row.trainable === 1,
+    engine: row.engine,
     status: row.status,
     limits: JSON.parse(row.limits_json) as RolloutRecord['limits'],
     sampling: JSON.parse(row.sampling_json) as RolloutRecord['sampling'],
@@ -70,9 +72,9 @@ export class RolloutStore {
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
-      `INSERT INTO rollouts (id, key_hash, task_id, group_id, attempt, tag, trainable, status, limits_json,
+      `INSERT INTO rollouts (id, key_hash, task_id, group_id, attempt, tag, trainable, engine, status, limits_json,
          sampling_json, metadata_json, created_at, expires_at)
-       VALUES (@id, @keyHash, @taskId, @groupId, @attempt, @tag, @trainable, 'open', @limits, @sampling,
+       VALUES (@id, @keyHash, @taskId, @groupId, @attempt, @tag, @trainable, @engine, 'open', @limits, @sampling,
          @metadata, @createdAt, @expiresAt)`,
     );
     this.byIdStmt = db.prepare<[string], RolloutRow>('SELECT * FROM rollouts WHERE id = ?');
@@ -107,6 +109,7 @@ export class RolloutStore {
       attempt: rollout.attempt,
       tag: rollout.tag,
       trainable: rollout.trainable ? 1 : 0,
+      engine: rollout.engine,
       limits: JSON.stringify(rollout.limits),
       sampling: JSON.stringify(rollout.sampling),
       metadata: JSON.stringify(rollout.metadata),

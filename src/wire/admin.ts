@@ -25,6 +25,7 @@ export const CreateRolloutBodySchema = z.strictObject({
   attempt: z.number().int().min(0).optional(),
   tag: z.string().min(1).max(256).optional(),
   trainable: z.boolean().optional(),
+  engine: z.string().min(1).optional().describe('"policy" (default) or the name of an auxiliary engine'),
   limits: RolloutLimitsSchema.optional(),
   sampling: SamplingPolicySchema.optional(),
   metadata: metadataSchema.optional(),
@@ -33,6 +34,11 @@ export const CreateRolloutBodySchema = z.strictObject({
 export const FinishRolloutBodySchema = z.strictObject({
   reward: z.number().finite().optional(),
   isSuccess: z.boolean().optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const FailRolloutBodySchema = z.strictObject({
+  reason: z.string().min(1).max(10_000),
   metadata: metadataSchema.optional(),
 });
 
@@ -53,6 +59,7 @@ export type RolloutLimits = z.infer<typeof RolloutLimitsSchema>;
 export type SamplingPolicy = z.infer<typeof SamplingPolicySchema>;
 export type CreateRolloutBody = z.infer<typeof CreateRolloutBodySchema>;
 export type FinishRolloutBody = z.infer<typeof FinishRolloutBodySchema>;
+export type FailRolloutBody = z.infer<typeof FailRolloutBodySchema>;
 export type ListRolloutsQuery = z.infer<typeof ListRolloutsQuerySchema>;
 
 /** `201` answer of `POST /admin/rollouts`. */

@@ -69,7 +69,9 @@ export interface StreamFlags {
 export function readStreamFlags(body: JsonObject): StreamFlags {
   const stream = optionalBool(body, 'stream') ?? false;
   const options = body['stream_options'];
-  if (options !== null && options !== undefined && !stream) {
+  // Python truthiness: `stream_options: {}` passes like null does.
+  const isSet = typeof options === 'object' && options !== null ? Object.keys(options).length > 0 : Boolean(options);
+  if (isSet && !stream) {
     throw badRequest('Stream options can only be defined when `stream=True`.', 'stream_options');
   }
   const includeUsage = typeof options === 'object' && options !== null && (options as JsonObject)['include_usage'] === true;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { buildApp, type ProxyApp } from '../../../proxy/app.ts';
-import { resolveEngineAtStart } from '../../../proxy/engine/resolve-engine.ts';
+import { resolveEnginesAtStart } from '../../../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema, type ProxyConfig } from '../../../src/config/proxy-config.ts';
 import { createLogger } from '../../../src/logging/logger.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
@@ -28,8 +28,8 @@ export async function startProxy(upstreams: string[], overrides: Partial<ProxyCo
     },
   });
   const logger = createLogger({ level: 'warn', destination });
-  const engine = await resolveEngineAtStart(config.engine);
-  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engine });
+  const engine = await resolveEnginesAtStart(config);
+  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engines: engine });
   const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {

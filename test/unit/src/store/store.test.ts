@@ -10,7 +10,7 @@ import type { CallRecord, RolloutRecord } from '../../../../src/store/records.ts
 import { openStore } from '../../../../src/store/store.ts';
 
 const rollout = (id: string, createdAt: number): RolloutRecord => ({
-  id, taskId: 't1', groupId: 'g1', attempt: 0, tag: null, trainable: true, status: 'open',
+  id, taskId: 't1', groupId: 'g1', attempt: 0, tag: null, trainable: true, engine: 'policy', status: 'open',
   limits: { maxCalls: 4 }, sampling: { temperature: 1 }, metadata: { a: 1 }, reward: null, isSuccess: null,
   createdAt, expiresAt: null, endedAt: null,
 });

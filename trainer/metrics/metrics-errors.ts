@@ -1,0 +1,61 @@
+/**
+ * Metrics errors as data: a stable code, a message and whether retrying can help.
+ *
+ * The house rule is that only `src/errors` defines error classes; until these codes are
+ * registered there, this module builds plain `Error`s carrying the same fields (`code`,
+ * `retryable`, `cause`) so callers can already branch on `code` and the move is mechanical.
+ * A retired code is never reused.
+ *
+ * Programming mistakes (a fractional step, a metric that is not a number) are `RangeError` /
+ * `TypeError` instead: they are fixed in code, not handled at run time.
+ */
+
+export const METRICS_ERROR_CODES = [
+  /** A TFRecord's length or data checksum does not match: the file was damaged. */
+  'RC_ERR_METRICS_RECORD_CORRUPT',
+  /** The file ends inside a record (a writer crashed or is still writing). */
+  'RC_ERR_METRICS_RECORD_TRUNCATED',
+  /** A record's bytes are not the protobuf message they should be. */
+  'RC_ERR_METRICS_PROTO_MALFORMED',
+  /** A write or read after `close()`. */
+  'RC_ERR_METRICS_CLOSED',
+  /** Opening, writing or closing a metrics file failed at the operating-system level. */
+  'RC_ERR_METRICS_IO',
+] as const;
+
+export type MetricsErrorCode = (typeof METRICS_ERROR_CODES)[number];
+
+export type MetricsError = Error & {
+  readonly code: MetricsErrorCode;
+  readonly retryable: boolean;
+};
+
+// A full disk or a flaky network mount can recover; corrupt bytes and closed writers cannot.
+const RETRYABLE: ReadonlySet<MetricsErrorCode> = new Set(['RC_ERR_METRICS_IO']);
+
+export function metricsError(
+  code: MetricsErrorCode,
+  message: string,
+  cause?: unknown,
+): MetricsError {
+  const error = new Error(message, cause === undefined ? undefined : { cause });
+  error.name = 'MetricsError';
+  return Object.assign(error, { code, retryable: RETRYABLE.has(code) });
+}
+
+export function isMetricsError(value: unknown): value is MetricsError {
+  return (
+    value instanceof Error &&
+    typeof (value as Partial<MetricsError>).code === 'string' &&
+    (METRICS_ERROR_CODES as readonly string[]).includes((value as MetricsError).code)
+  );
+}
+
+/** Runs a file-system call, converting its failure to `RC_ERR_METRICS_IO` with the path. */
+export function withIo<T>(action: string, path: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw metricsError('RC_ERR_METRICS_IO', `Could not ${action} ${path}`, error);
+  }
+}
