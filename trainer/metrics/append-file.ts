@@ -66,6 +66,11 @@ export class AppendFile {
     withIo('close', this.path, () => closeSync(fd));
   }
 
+  /** Throws `RC_ERR_METRICS_CLOSED` once the file is closed. */
+  assertOpen(): void {
+    this.descriptor();
+  }
+
   private descriptor(): number {
     if (this.fd === undefined) {
       throw metricsError('RC_ERR_METRICS_CLOSED', `${this.path} is already closed`);

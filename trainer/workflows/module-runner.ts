@@ -22,7 +22,7 @@ import type {
 } from './workflow-types.ts';
 
 type Settled = { kind: 'returned'; value: unknown } | { kind: 'threw'; error: unknown };
-type Waited = Settled | { kind: 'stopped'; why: StopReason };
+type Stopped = { kind: 'stopped'; why: StopReason };
 
 /** Calls the workflow so that a synchronous throw and a late rejection are both captured. */
 function invoke(workflow: Workflow, input: WorkflowInput): Promise<Settled> {
@@ -54,7 +54,7 @@ export function createModuleRunner(config: ModuleWorkflowConfig, baseDir: string
   async function run(request: WorkflowRunInput): Promise<WorkflowResult> {
     const startedAt = startClock();
     const deadline = startDeadline(config.timeoutMs, request.signal);
-    const stopped = deadline.stopped.then((why): Waited => ({ kind: 'stopped', why }));
+    const stopped = deadline.stopped.then((why): Stopped => ({ kind: 'stopped', why }));
     try {
       // The first import can itself hang (top-level await), so it races the deadline too.
       const loaded = await Promise.race([load(), stopped]);

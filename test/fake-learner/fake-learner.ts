@@ -1,0 +1,62 @@
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * A learner double speaking the worker's HTTP contract (DESIGN §7) exactly: it validates every
+ * sample as the real worker does, "trains" by counting, bumps the policy version, and writes
+ * and reads checkpoints as files.
+ */
+export type FakeLearner = { url: string; steps: { samples: unknown[]; hyper: unknown }[]; version: number; close(): Promise<void> };
+
+function problem(sample: Record<string, unknown>, i: number): string | null {
+  const { tokens, promptLength, lossMask, logprobs, advantages } = sample as Record<string, number[] & number>;
+  if (!Array.isArray(tokens) || !Array.isArray(lossMask) || !Array.isArray(logprobs) || !Array.isArray(advantages)) return `samples[${i}]: missing arrays`;
+  if (![lossMask, logprobs, advantages].every((a) => a.length === tokens.length)) return `samples[${i}]: array lengths differ`;
+  if (typeof promptLength !== 'number' || promptLength < 0 || promptLength > tokens.length) return `samples[${i}]: bad promptLength`;
+  if (lossMask.some((m: number) => m !== 0 && m !== 1)) return `samples[${i}]: loss mask not 0/1`;
+  if (lossMask.every((m: number) => m === 0)) return `samples[${i}]: nothing to train`;
+  if (advantages.some((a: number, k: number) => lossMask[k] === 0 && a !== 0)) return `samples[${i}]: advantage on a masked token`;
+  return null;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+}
+
+export async function startFakeLearner(): Promise<FakeLearner> {
+  const state: FakeLearner = { url: '', steps: [], version: 0, close: async () => {} };
+  const send = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.method === 'GET' && req.url === '/health') return send(res, 200, { status: 'ok' });
+      const body = await readJson(req);
+      if (req.url === '/train/step') {
+        const samples = (body.samples ?? []) as Record<string, unknown>[];
+        const bad = samples.map(problem).find((p) => p !== null);
+        if (bad) return send(res, 400, { error: { message: bad } });
+        state.steps.push({ samples, hyper: body.hyper });
+        state.version += 1;
+        const tokens = samples.reduce((n, s) => n + (s.lossMask as number[]).filter((m) => m === 1).length, 0);
+        return send(res, 200, { metrics: { 'learner/loss': 0.5 / state.version, 'learner/trained_tokens': tokens }, policyVersion: state.version });
+      }
+      if (req.url === '/checkpoint') {
+        mkdirSync(String(body.path), { recursive: true });
+        writeFileSync(join(String(body.path), 'fake-learner.json'), JSON.stringify({ version: state.version }));
+        return send(res, 200, { path: body.path });
+      }
+      if (req.url === '/restore') {
+        state.version = (JSON.parse(readFileSync(join(String(body.path), 'fake-learner.json'), 'utf8')) as { version: number }).version;
+        return send(res, 200, { policyVersion: state.version });
+      }
+      send(res, 404, { error: { message: 'not found' } });
+    })().catch((error: unknown) => send(res, 500, { error: { message: String(error) } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}

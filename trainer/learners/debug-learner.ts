@@ -1,0 +1,15 @@
+import type { Learner } from './learner-types.ts';
+
+/** No training: rollouts, judging, samples and metrics only. The policy never changes. */
+export function createDebugLearner(): Learner {
+  return {
+    kind: 'debug',
+    trainStep: async (samples) => ({
+      metrics: { 'learner/samples': samples.length, 'learner/tokens': samples.reduce((n, s) => n + s.tokens.length, 0) },
+      policyVersion: null,
+    }),
+    checkpoint: async () => {},
+    restore: async () => {},
+    close: async () => {},
+  };
+}

@@ -1,0 +1,60 @@
+import type { RolloutOutcome } from './rollout-outcome.ts';
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const std = (values: readonly number[]): number => {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+};
+
+/** The metrics of one step's rollouts (metrics.jsonl and TensorBoard). Failed rollouts count only as failures. */
+export function rolloutMetrics(outcomes: readonly RolloutOutcome[], prefix = ''): Record<string, number> {
+  const ok = outcomes.filter((o) => o.status === 'ok');
+  const rewards = ok.map((o) => o.reward);
+  const stats = ok.flatMap((o) => (o.stats === null ? [] : [o.stats]));
+  const turns = stats.reduce((n, s) => n + s.turns, 0);
+  const p = (name: string) => `${prefix}${name}`;
+  const metrics: Record<string, number> = {
+    [p('reward/mean')]: mean(rewards),
+    [p('reward/std')]: std(rewards),
+    [p('success_rate')]: mean(ok.map((o) => (o.isSuccess ? 1 : 0))),
+    [p('rollouts/count')]: outcomes.length,
+    [p('rollouts/failed')]: outcomes.length - ok.length,
+    [p('rollouts/failure_rate')]: outcomes.length === 0 ? 0 : (outcomes.length - ok.length) / outcomes.length,
+    [p('response_length/mean')]: mean(stats.map((s) => s.completionTokens)),
+    [p('turns/mean')]: mean(stats.map((s) => s.turns)),
+    [p('tool_call_rate')]: turns === 0 ? 0 : stats.reduce((n, s) => n + s.toolCalls, 0) / turns,
+    [p('malformed_tool_call_rate')]: turns === 0 ? 0 : stats.reduce((n, s) => n + s.malformedToolCalls, 0) / turns,
+    [p('truncated_turn_rate')]: turns === 0 ? 0 : stats.reduce((n, s) => n + s.truncatedTurns, 0) / turns,
+    [p('madness_rate')]: mean(ok.map((o) => o.metrics['madness/is_mad'] ?? 0)),
+  };
+  const sampleStats = ok.flatMap((o) => (o.sampleStats === null ? [] : [o.sampleStats]));
+  if (sampleStats.length > 0) {
+    metrics[p('samples/count')] = ok.reduce((n, o) => n + o.samples.length, 0);
+    metrics[p('samples/forks')] = sampleStats.reduce((n, s) => n + s.forks, 0);
+    metrics[p('samples/merges')] = sampleStats.reduce((n, s) => n + s.merges, 0);
+    metrics[p('samples/drift_events')] = sampleStats.reduce((n, s) => n + s.driftEvents.length, 0);
+    metrics[p('samples/truncations')] = sampleStats.reduce((n, s) => n + s.truncations, 0);
+  }
+  for (const key of new Set(ok.flatMap((o) => Object.keys(o.metrics)))) {
+    if (key.startsWith('madness/') && key !== 'madness/is_mad') continue;
+    metrics[p(`judge/${key.replace(/^judge\//, '')}`)] = mean(ok.map((o) => o.metrics[key] ?? 0));
+  }
+  return metrics;
+}
+
+/**
+ * Validation: pass@1 is the mean success over all attempts; pass@k the share of tasks with at
+ * least one success among their k attempts (failed attempts count as failures).
+ */
+export function passAtK(outcomes: readonly RolloutOutcome[], k: number): Record<string, number> {
+  const byTask = new Map<string, RolloutOutcome[]>();
+  for (const outcome of outcomes) byTask.set(outcome.task.id, [...(byTask.get(outcome.task.id) ?? []), outcome]);
+  const tasks = [...byTask.values()];
+  return {
+    'val/pass@1': mean(outcomes.map((o) => (o.status === 'ok' && o.isSuccess ? 1 : 0))),
+    [`val/pass@${k}`]: mean(tasks.map((attempts) => (attempts.some((o) => o.status === 'ok' && o.isSuccess) ? 1 : 0))),
+    'val/reward/mean': mean(outcomes.filter((o) => o.status === 'ok').map((o) => o.reward)),
+    'val/tasks': tasks.length,
+  };
+}

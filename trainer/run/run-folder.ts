@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+
+/**
+ * The run folder (DESIGN §6): `runs/<project>/<experiment>-<timestamp>/` with the resolved
+ * config, metrics, TensorBoard events, checkpoints, exported batches, the trajectory database
+ * and the run log.
+ */
+export type RunFolder = {
+  dir: string;
+  configFile: string;
+  metricsFile: string;
+  tensorboardDir: string;
+  checkpointsDir: string;
+  batchesDir: string;
+  databaseFile: string;
+  logFile: string;
+};
+
+export function runFolderAt(dir: string): RunFolder {
+  return {
+    dir,
+    configFile: join(dir, 'config.yaml'),
+    metricsFile: join(dir, 'metrics.jsonl'),
+    tensorboardDir: join(dir, 'tensorboard'),
+    checkpointsDir: join(dir, 'checkpoints'),
+    batchesDir: join(dir, 'batches'),
+    databaseFile: join(dir, 'trajectories.db'),
+    logFile: join(dir, 'run.log'),
+  };
+}
+
+const timestamp = (date: Date): string => date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+export function createRunFolder(runsDir: string, project: string, experiment: string, now = new Date()): RunFolder {
+  const folder = runFolderAt(resolve(runsDir, project, `${experiment}-${timestamp(now)}`));
+  for (const dir of [folder.dir, folder.tensorboardDir, folder.checkpointsDir, folder.batchesDir]) mkdirSync(dir, { recursive: true });
+  return folder;
+}
+
+/** The newest run of an experiment that has a checkpoint, for `--resume` without a folder. */
+export function latestResumableRun(runsDir: string, project: string, experiment: string): RunFolder | null {
+  const base = resolve(runsDir, project);
+  if (!existsSync(base)) return null;
+  const candidates = readdirSync(base)
+    .filter((name) => name.startsWith(`${experiment}-`))
+    .map((name) => runFolderAt(join(base, name)))
+    .filter((run) => existsSync(run.checkpointsDir) && readdirSync(run.checkpointsDir).some((d) => d.startsWith('global_step_')))
+    .sort((a, b) => statSync(b.dir).mtimeMs - statSync(a.dir).mtimeMs);
+  return candidates[0] ?? null;
+}
+
+/** Writes the resolved configuration with secrets redacted. */
+export function writeResolvedConfig(folder: RunFolder, config: unknown): void {
+  const redacted = JSON.parse(JSON.stringify(config, (key, value: unknown) => (/token|apiKey|secret/i.test(key) && typeof value === 'string' ? '[redacted]' : value))) as unknown;
+  writeFileSync(folder.configFile, stringify(redacted));
+}
