@@ -11,8 +11,8 @@ import { cpuSeconds } from './processes.ts';
 import type { RequestBody } from './bench-setup.ts';
 import { shuffled } from './stats.ts';
 
-export type TargetName = 'direct' | 'capture-on' | 'capture-off';
-export const TARGET_NAMES: readonly TargetName[] = ['direct', 'capture-on', 'capture-off'];
+/** `floor`: the thinnest Node hop (bench/floor-proxy.ts), for reference. */
+export type TargetName = 'direct' | 'capture-on' | 'capture-off' | 'floor';
 
 /** A load target: the mock itself or a proxy with rollout keys for its clients; `pid` serves it. */
 export type Target = { name: TargetName; url: string; keys: string[]; keysFile: string; pid: number };

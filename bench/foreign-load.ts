@@ -51,7 +51,7 @@ export class ForeignLoadMonitor {
 
   constructor(
     private readonly root = process.pid,
-    private waitBudgetMs = 180_000,
+    private waitBudgetMs = 120_000,
   ) {
     this.timer = setInterval(() => this.sample(), PERIOD_MS);
     this.timer.unref();

@@ -8,7 +8,8 @@
  * is absent on purpose, so the proxy's detection finds no token mode and uses the chat path.
  *
  * Knobs (flags at start, or `POST /_mock/profile` with a small JSON body between cells):
- * `size` S|M, `delayMs` fixed wait before the answer, `paceMs` gap between streamed token frames.
+ * `size` S|M, `delayMs` fixed wait before the answer, `paceMs` gap between streamed token frames,
+ * `firstGapMs` gap after a stream's first frame when unpaced (0: the next event-loop turn).
  * Run standalone: `node --import tsx bench/mock-engine.ts --port 18000 --size S`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BODY_SIZES, buildMockBodies, type BodySizeName, type MockBodies } from './mock-bodies.ts';
 
-export type MockProfile = { size: BodySizeName; delayMs: number; paceMs: number };
+/** `firstGapMs`: wait between a stream's first frame and its tokens (a decode step) when unpaced. */
+export type MockProfile = { size: BodySizeName; delayMs: number; paceMs: number; firstGapMs: number };
 
 const STREAM_MARK = Buffer.from('"stream":true');
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;
@@ -36,12 +38,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-async function sendStream(res: ServerResponse, bodies: MockBodies, paceMs: number): Promise<void> {
+async function sendStream(res: ServerResponse, bodies: MockBodies, profile: MockProfile): Promise<void> {
+  const { paceMs, firstGapMs } = profile;
   res.writeHead(200, SSE_HEADERS);
   res.write(bodies.firstFrame);
   if (paceMs <= 0) {
-    // Prefill then decode: the first frame leaves alone, the tokens follow on the next turn.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Prefill then decode: the first frame leaves alone, the tokens follow after a gap or on the next turn.
+    await (firstGapMs > 0 ? wait(firstGapMs) : new Promise<void>((resolve) => setImmediate(resolve)));
     res.end(bodies.rest);
     return;
   }
@@ -55,10 +58,10 @@ async function sendStream(res: ServerResponse, bodies: MockBodies, paceMs: numbe
 
 async function handleChat(engine: MockEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
-  const { size, delayMs, paceMs } = engine.profile;
+  const { size, delayMs } = engine.profile;
   const bodies = engine.bodies[size];
   if (delayMs > 0) await wait(delayMs);
-  if (body.indexOf(STREAM_MARK) !== -1) return sendStream(res, bodies, paceMs);
+  if (body.indexOf(STREAM_MARK) !== -1) return sendStream(res, bodies, engine.profile);
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': bodies.unary.length });
   res.end(bodies.unary);
 }
@@ -113,11 +116,17 @@ async function main(): Promise<void> {
       size: { type: 'string', default: 'S' },
       'delay-ms': { type: 'string', default: '0' },
       'pace-ms': { type: 'string', default: '0' },
+      'first-gap-ms': { type: 'string', default: '0' },
     },
   });
   const size = values.size as BodySizeName;
   if (!(size in BODY_SIZES)) throw new Error(`--size must be one of ${Object.keys(BODY_SIZES).join(', ')}`);
-  const engine = await startMockEngine(Number(values.port), { size, delayMs: Number(values['delay-ms']), paceMs: Number(values['pace-ms']) });
+  const engine = await startMockEngine(Number(values.port), {
+    size,
+    delayMs: Number(values['delay-ms']),
+    paceMs: Number(values['pace-ms']),
+    firstGapMs: Number(values['first-gap-ms']),
+  });
   process.stdout.write(`${JSON.stringify({ ready: true, url: engine.url, pid: process.pid })}\n`);
   process.once('SIGTERM', () => {
     engine.server.closeAllConnections();

@@ -18,13 +18,16 @@ import { readRecorded } from './fidelity.ts';
 import { ForeignLoadMonitor } from './foreign-load.ts';
 import { hasWrk } from './load-generator.ts';
 import { BODY_SIZES } from './mock-bodies.ts';
-import { hasTaskset, LOAD_CORE, pinSelf, readMemory, sleep, spawnReady, stopChild } from './processes.ts';
+import { hasTaskset, LOAD_CORE, pinSelf, PROXY_CORE, readMemory, sleep, spawnReady, stopChild } from './processes.ts';
 import type { Fidelity, MemoryRow } from './report-tables.ts';
 import { resultsMarkdown, resultTables, type BenchResults } from './results-document.ts';
 import { median } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MOCK = join(ROOT, 'bench', 'mock-engine.ts');
+const FLOOR = join(ROOT, 'bench', 'floor-proxy.ts');
+/** Gap between a stream's first frame and its tokens in the c=1 stream cell, so TTFB is the first frame's. */
+const STREAM_FIRST_GAP_MS = 2;
 
 const { values: flags } = parseArgs({
   options: {
@@ -82,9 +85,12 @@ async function main(): Promise<void> {
   const off = await startProxy('capture-off', mock.url, dir, null);
   await checkProxyAnswers(on, bodies);
   await checkProxyAnswers(off, bodies);
+  const floorChild = await spawnReady(PROXY_CORE, ['--import', 'tsx', FLOOR, '--upstream', mock.url]);
   const direct: Target = { name: 'direct', url: mock.url, keys: [], keysFile: '', pid: mock.pid };
-  const targets = [direct, on, off];
-  const probeKey = (kind: 'S' | 'M' | 'stream') => (target: Target): string | null => (target.name === 'direct' ? null : (target as ProxyTarget).probeKeys[kind]);
+  const floor: Target = { name: 'floor', url: floorChild.url, keys: [], keysFile: '', pid: floorChild.pid };
+  const targets = [direct, on, off, floor];
+  // The mock and the floor take no key; each proxy's c=1 probes use a rollout of their own.
+  const probeKey = (kind: 'S' | 'M' | 'stream') => (target: Target | ProxyTarget): string | null => ('probeKeys' in target ? target.probeKeys[kind] : null);
   await sleep(2000);
   const memory: MemoryRow[] = [on, off].map((p) => ({ process: `bench child, ${p.name}`, when: 'idle, 2 s after start', memory: readMemory(p.child.pid) }));
 
@@ -95,12 +101,14 @@ async function main(): Promise<void> {
   await setMockProfile(mock.url, { size: 'S' });
   const c64 = await throughputCell('(b) c=64', targets, 64, bodies.unary.S, plans.load, ctx);
   const c512 = await throughputCell('(b) c=512', targets, 512, bodies.unary.S, plans.load, ctx);
+  await setMockProfile(mock.url, { firstGapMs: STREAM_FIRST_GAP_MS });
   const streamLatency = await latencyCell('(c) stream c=1', targets, probeKey('stream'), bodies.stream, plans.streamLatency, ctx);
+  await setMockProfile(mock.url, { firstGapMs: 0 });
   const streamThroughput = await throughputCell('(c) streams c=64', targets, 64, bodies.stream, plans.load, ctx);
   for (const p of [on, off]) memory.push({ process: `bench child, ${p.name}`, when: 'after all load', memory: readMemory(p.child.pid) });
 
   const exact = await fixedCountRun(on, dir, bodies, quick ? { unary: 500, streams: 100 } : { unary: 2000, streams: 500 }, ctx);
-  await Promise.all([stopChild(on.child.child), stopChild(off.child.child)]);
+  await Promise.all([stopChild(on.child.child), stopChild(off.child.child), stopChild(floorChild.child)]);
   const recorded = readRecorded(onDb, exact.ids);
   const fidelity: Fidelity = {
     acknowledged: ctx.ledger.acknowledged,
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
     durationS: (performance.now() - began) / 1000,
     machine: describeMachine(),
     isPinned: hasTaskset,
-    plans,
+    plans: { ...plans, streamFirstGapMs: STREAM_FIRST_GAP_MS },
     sizes: {
       response: { 'S unary': kib(sizeS.unaryBytes), 'S stream': kib(sizeS.streamBytes), 'M unary': kib(sizeM.unaryBytes) },
       request: { S: kib(bodies.unary.S.body.length), M: kib(bodies.unary.M.body.length) },

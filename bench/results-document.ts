@@ -18,7 +18,7 @@ export type BenchResults = {
   durationS: number;
   machine: Machine;
   isPinned: boolean;
-  plans: { latency: LatencyPlan; streamLatency: LatencyPlan; load: LoadPlan; coldStarts: number };
+  plans: { latency: LatencyPlan; streamLatency: LatencyPlan; load: LoadPlan; coldStarts: number; streamFirstGapMs: number };
   sizes: { response: Record<string, string>; request: Record<string, string> };
   latency: Record<string, LatencyByTarget>;
   throughput: Record<string, LoadByTarget>;
@@ -124,7 +124,8 @@ was measured in that one run; rerun the bench to refresh this file.
   (\`bench/proxy-child.ts\`) with the real store on a SQLite file (WAL, synchronous=NORMAL), one row per call;
   *capture off* = the same app and routes with \`calls.insert\`/\`calls.markAborted\` replaced by no-ops, so the only
   difference is the SQLite write (request/response parsing and the capture extraction still run in both).
-  The proxy children run under tsx (sources, not dist/), pinned to core 0, in chat mode (the pass-through path; the
+  *floor* = \`bench/floor-proxy.ts\`, node:http + one undici Pool piping bytes through, nothing parsed or recorded:
+  the thinnest Node hop, for reference (performance.md §4 "floor A"). The proxy children run under tsx (sources, not dist/), pinned to core 0, in chat mode (the pass-through path; the
   mock has no \`/tokenize\`, and the child sets \`engine.mode: chat\` where the config has that key).
 - **Rollouts**: 512 rollouts per proxy for the load cells (wrk cycles over their keys), one more per c=1 probe.
 - **(a)** c=1, one keep-alive connection, sequential requests timed with performance.now() to the last body byte:
@@ -134,14 +135,15 @@ was measured in that one run; rerun the bench to refresh this file.
   ${load.trials} trials × ${load.trialS} s per target in random order; median req/s with IQR. *CPU ms per request* is
   the CPU time (/proc/<pid>/stat) the serving process (proxy child, or the mock for direct) spent per answered request
   during a trial: it is little moved by other load on the box, unlike req/s.
-- **(c)** streams, S, unpaced: time to first body byte and whole-stream time at c=1 (${sp.warmup} warm-up, ${sp.rounds} × ${sp.perRound});
-  streams/s at c=64 as in (b).
+- **(c)** streams, S, unpaced: time to first body byte and whole-stream time at c=1 (${sp.warmup} warm-up, ${sp.rounds} × ${sp.perRound}),
+  with the mock waiting ${r.plans.streamFirstGapMs} ms after the first frame (one short decode step) so the first byte is the first frame's;
+  streams/s at c=64 as in (b), the tokens following the first frame on the next event-loop turn.
 - **(e)** RSS from /proc/<pid>/status of each proxy child 2 s after start (rollouts created), and after all load.
 - **(f)** the real CLI (\`node bin/rollcall.js serve\`, compiled dist/) spawned ${r.plans.coldStarts} times with a fresh database:
   time to the first 200 from \`/health\` (polled every 2 ms), then to the first proxied answer; its RSS 1.5 s later is
   the idle memory the target refers to.
 - **Shared box**: a monitor (\`bench/foreign-load.ts\`) sums the CPU time of every process outside the bench's own
-  process tree every 250 ms; each round, trial and cold start first waits (up to 15 s, 180 s per run) for a second
+  process tree every 250 ms; each round, trial and cold start first waits (up to 15 s, 120 s per run) for a second
   in which others used under 0.15 cores, and the load others put on the box during it is reported (Foreign CPU).
 - **Fidelity**: after the load, a fixed-count run (Node generator, c=64, every request awaited) on fresh rollouts; the
   capture-on proxy is stopped with SIGTERM and its database read back with better-sqlite3.

@@ -36,7 +36,7 @@ function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
  * torn. Engine error events are forwarded as they are; a broken or unreadable stream is reported
  * in the outcome, and an aborted client simply ends the loop.
  */
-export async function pumpSse(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint8Array>, res: ServerResponse, signal: AbortSignal, handle: EventHandler, onFirstEvent: () => void): Promise<PumpOutcome> {
+export async function pumpSse(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint8Array>, res: ServerResponse, signal: AbortSignal, handle: EventHandler, onFirstEvent: () => void, requireDone = true): Promise<PumpOutcome> {
   const decoder = new SseDecoder();
   const outcome: PumpOutcome = { done: null, engineError: null, brokenBy: null };
   try {
@@ -76,7 +76,7 @@ export async function pumpSse(ctx: CallContext, start: CallStart, body: AsyncIte
       outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: cause.message }, { cause });
     }
   }
-  if (outcome.brokenBy === null && outcome.done === null && outcome.engineError === null && !signal.aborted) {
+  if (requireDone && outcome.brokenBy === null && outcome.done === null && outcome.engineError === null && !signal.aborted) {
     outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: 'the engine ended the stream before [DONE]' });
   }
   return outcome;

@@ -4,6 +4,7 @@ import type { CallContext, CallRuntime } from './call-context.ts';
 import type { CallStart } from './call-recorder.ts';
 import { closeSse, openSse, sendToEngine } from './engine-call.ts';
 import { pumpSse } from './sse-pump.ts';
+import { withPromptIds } from './unary-chat-call.ts';
 
 /**
  * A streaming pass-through chat call: each complete upstream SSE event is written to the client
@@ -31,5 +32,7 @@ export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, 
       ttftMs ??= performance.now() - start.startedMs;
     },
   );
-  return closeSse(ctx, start, runtime, res, outcome, capture.result(), ttftMs);
+  const clean = outcome.brokenBy === null && outcome.engineError === null;
+  const captured = clean ? await withPromptIds(ctx, start, runtime, driver, capture.result()) : capture.result();
+  return closeSse(ctx, start, runtime, res, outcome, captured, ttftMs);
 }

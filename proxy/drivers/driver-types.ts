@@ -74,6 +74,8 @@ export type TokenDriver = {
   buildGenerateBody(request: GenerateRequest): Record<string, unknown>;
   readGeneration(body: unknown): Generation;
   newGenerationStream(): GenerationStream;
+  /** The engine's stream ends without `data: [DONE]` (llama.cpp native /completion). */
+  streamEndsWithoutDone?: boolean;
 };
 
 export type EngineCapabilities = {
@@ -82,6 +84,8 @@ export type EngineCapabilities = {
   maxModelLen: number | null;
   chatTokenIds: boolean;
   tokenMode: boolean;
+  /** What each mode still needs on this engine, in words (null when it works), for start-up errors. */
+  needs?: { token: string | null; chat: string | null };
 };
 
 export type EngineDriver = {

@@ -36,14 +36,14 @@ export async function detectEngine(config: EngineConfig, pool: EnginePool): Prom
       lastError = error;
       continue;
     }
-    if (config.mode === 'token' && !caps.tokenMode) throw capabilityError(origin, caps, 'token mode needs generation from token ids (/v1/completions with an id prompt and return_token_ids) and /tokenize with messages');
-    if (config.mode === 'chat' && driver.chat?.capturesTokens === true && !caps.chatTokenIds) {
-      throw capabilityError(origin, caps, 'chat capture needs token ids in chat answers (vLLM >= 0.10.2, return_token_ids)');
-    }
+    const tokenNeed = caps.needs?.token ?? 'token mode needs generation from token ids (/v1/completions with an id prompt and return_token_ids) and /tokenize with messages';
+    const chatNeed = caps.needs?.chat ?? 'chat capture needs token ids in chat answers (vLLM >= 0.10.2, return_token_ids)';
+    if (config.mode === 'token' && !caps.tokenMode) throw capabilityError(origin, caps, tokenNeed);
+    if (config.mode === 'chat' && driver.chat?.capturesTokens === true && !caps.chatTokenIds) throw capabilityError(origin, caps, chatNeed);
     if (config.mode === 'auto') {
       if (driver.token !== null && caps.tokenMode) return { driver, mode: 'token', capabilities: caps };
       if (driver.chat !== null && (caps.chatTokenIds || !driver.chat.capturesTokens)) return { driver, mode: 'chat', capabilities: caps };
-      throw capabilityError(origin, caps, 'neither token mode nor chat answers with token ids are available');
+      throw capabilityError(origin, caps, `neither mode works: ${tokenNeed}; ${chatNeed}`);
     }
     return { ...assumed, capabilities: caps };
   }

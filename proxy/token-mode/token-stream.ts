@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { encodeSseData } from '../../src/sse/sse-encoder.ts';
+import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { CallContext, CallRuntime } from '../calls/call-context.ts';
 import type { CallStart } from '../calls/call-recorder.ts';
 import { closeSse, openSse, sendToEngine } from '../calls/engine-call.ts';
@@ -35,8 +36,12 @@ export async function serveTokenStream(ctx: CallContext, reply: FastifyReply, st
     () => {
       ttftMs ??= performance.now() - start.startedMs;
     },
+    call.driver.streamEndsWithoutDone !== true,
   );
   const generation = stream.result();
+  if (call.driver.streamEndsWithoutDone === true && outcome.brokenBy === null && generation.choices.some((c) => c.finishReason === null)) {
+    outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: 'the engine ended the stream before every sequence finished' });
+  }
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: translator.parsed(choice.index, choice.text) }));
   const usage = generation.usage === null ? null : { prompt_tokens: generation.usage.promptTokens, completion_tokens: generation.usage.completionTokens, total_tokens: generation.usage.totalTokens };
   const capture = tokenCapture(call, generation, chatCompletionBody(head, call.request, parsed, usage));

@@ -9,7 +9,7 @@ import { chatCompletionBody, newCompletionId } from './token-response.ts';
 
 /** A non-streaming token-mode call: generate, parse, commit the record, answer as chat. */
 export async function serveTokenUnary(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime, call: TokenCall): Promise<number> {
-  const answer = await readEngineAnswer(ctx, start, runtime, call.driver.generatePath);
+  const answer = await readEngineAnswer(ctx, start, runtime, call.driver.generatePath, false);
   if (answer === null) return 0;
   const generation = call.driver.readGeneration(answer.json);
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: parseCompletionText(choice.text, call.parseOptions) }));

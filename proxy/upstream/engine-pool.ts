@@ -22,10 +22,19 @@ export type EngineRequest = {
  */
 export class EnginePool {
   private readonly pools = new Map<string, Pool>();
+  private readonly basePaths = new Map<string, string>();
+  private readonly headers: Record<string, string> = {};
 
   constructor(private readonly config: EngineConfig) {
+    if (config.apiKeyEnv !== undefined) {
+      const key = process.env[config.apiKeyEnv];
+      if (key === undefined || key === '') throw new Error(`engine.apiKeyEnv names ${config.apiKeyEnv}, which is not set`);
+      this.headers.authorization = `Bearer ${key}`;
+    }
     for (const upstream of config.upstreams) {
-      const origin = new URL(upstream).origin;
+      const url = new URL(upstream);
+      const origin = url.origin;
+      this.basePaths.set(origin, url.pathname.replace(/\/+$/, ''));
       this.pools.set(
         origin,
         new Pool(origin, {
@@ -49,8 +58,8 @@ export class EnginePool {
     try {
       const response = await pool.request({
         method: request.method,
-        path: request.path,
-        headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+        path: `${this.basePaths.get(origin) ?? ''}${request.path}`,
+        headers: request.body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
         body: request.body ?? null,
         signal: request.signal ?? null,
       });

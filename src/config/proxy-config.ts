@@ -19,7 +19,8 @@ export const EngineConfigSchema = z.strictObject({
     .array(z.url({ protocol: /^https?$/ }))
     .min(1)
     .default(['http://127.0.0.1:8000'])
-    .describe('Engine origins; several are replicas of one policy'),
+    .describe('Engine server URLs, up to but not including /v1 (a path prefix such as https://host/api is kept); several are replicas of one policy'),
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional().describe('Name of an environment variable holding a key sent as "Authorization: Bearer" to the engine (hosted OpenAI-compatible APIs)'),
   connectTimeoutMs: z.number().int().positive().default(10_000),
   firstByteTimeoutMs: z.number().int().positive().default(600_000).describe('Longest wait for the engine to start answering (queueing included)'),
   bodyTimeoutMs: z.number().int().positive().default(600_000).describe('Longest silence between two pieces of an answer'),

@@ -93,7 +93,9 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
 function setScript(deps: RouteDeps, { body, res }: RouteRequest): void {
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const replies = input['replies'];
-  deps.scripts.set(String(input['name'] ?? ''), Array.isArray(replies) ? (replies as string[]) : []);
+  const list = Array.isArray(replies) ? (replies as string[]) : [];
+  if (typeof input['whenPromptContains'] === 'string') deps.scripts.setForText(input['whenPromptContains'], list);
+  else deps.scripts.set(String(input['name'] ?? ''), list);
   sendJson(res, 200, { ok: true });
 }
 

@@ -30,6 +30,17 @@ export function closedAssistantTurns(promptText: string): number {
 
 export class ScriptBook {
   readonly #scripts = new Map<string, readonly string[]>();
+  /** Scripts chosen by text the prompt contains, for agents whose prompts carry no marker. */
+  readonly #byText: { needle: string; replies: readonly string[] }[] = [];
+
+  /** Registers replies for every prompt containing `needle` (first registered match wins). */
+  setForText(needle: string, replies: readonly string[]): void {
+    if (needle === '') throw badRequest('the text to match must not be empty', 'whenPromptContains');
+    if (replies.length === 0 || replies.some((reply) => typeof reply !== 'string')) {
+      throw badRequest('replies must be a non-empty list of strings', 'replies');
+    }
+    this.#byText.push({ needle, replies: Object.freeze([...replies]) });
+  }
 
   /** Registers (or replaces) a script; `replies` are raw model text, e.g. a `<tool_call>` block. */
   set(name: string, replies: readonly string[]): void {
@@ -43,7 +54,11 @@ export class ScriptBook {
   /** The reply text this prompt gets, or null when the prompt carries no marker. */
   replyFor(promptText: string): string | null {
     const match = MARKER_RE.exec(promptText);
-    if (match === null) return null;
+    if (match === null) {
+      const byText = this.#byText.find((entry) => promptText.includes(entry.needle));
+      if (byText === undefined) return null;
+      return byText.replies[Math.min(closedAssistantTurns(promptText), byText.replies.length - 1)] ?? '';
+    }
     const name = match[1] ?? '';
     const replies = this.#scripts.get(name);
     if (replies === undefined) {

@@ -55,6 +55,8 @@ export interface FakeEngine {
   readonly requests: RecordedRequest[];
   readonly faults: Readonly<Faults>;
   script(name: string, replies: readonly string[]): void;
+  /** Replies for every prompt containing `needle` and no script marker (first match wins). */
+  scriptWhen(needle: string, replies: readonly string[]): void;
   setFaults(faults: Partial<Faults>): void;
   clearFaults(): void;
   /** The engine's tokenizer, for building expectations (specials allowed). */
@@ -158,6 +160,7 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       return faults.current;
     },
     script: (name, replies) => scripts.set(name, replies),
+    scriptWhen: (needle, replies) => scripts.setForText(needle, replies),
     setFaults: (patch) => faults.set(patch),
     clearFaults: () => faults.clear(),
     encode: (text) => tokenizer.encode(text),

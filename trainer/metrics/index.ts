@@ -1,5 +1,10 @@
-/** The training metrics' public surface: the run-folder sink, its two writers, the reader, progress. */
-export { openMetricsSink, RunMetricsSink, type MetricsSink, type MetricsSinkOptions } from './metrics-sink.ts';
+/** Training metrics' public surface: the run-folder sink, its writers, the reader, progress. */
+export {
+  openMetricsSink,
+  RunMetricsSink,
+  type MetricsSink,
+  type MetricsSinkOptions,
+} from './metrics-sink.ts';
 export {
   formatMetricsLine,
   MetricsLog,

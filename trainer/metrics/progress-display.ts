@@ -1,7 +1,8 @@
 /**
  * A one-line training status for people watching a run:
  *
- *   step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13 | ETA 1:12:40
+ *   step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13 \
+ *     | ETA 1:12:40
  *
  * On a terminal the line is redrawn in place (`\r`, the line, clear-to-end-of-line) at most every
  * `ttyIntervalMs`, and cut to the terminal width because a wrapped line can no longer be

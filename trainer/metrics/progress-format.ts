@@ -21,8 +21,9 @@ export type ProgressSnapshot = {
 const SEPARATOR = ' | ';
 
 /**
- * `step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13 | ETA 1:12:40`;
- * a figure with nothing to show yet is `-`.
+ * The status line, e.g. (as one line)
+ * `step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13`
+ * ` | ETA 1:12:40`. A figure with nothing to show yet is `-`.
  */
 export function formatStatusLine(
   snapshot: ProgressSnapshot,

@@ -18,7 +18,7 @@ export type ProtobufField =
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Yields the fields of `message` in order; throws `RC_ERR_METRICS_PROTO_MALFORMED` on bad input. */
+/** Yields the fields of `message` in order; bad input throws `RC_ERR_METRICS_PROTO_MALFORMED`. */
 export function* readProtobufFields(message: Uint8Array): Generator<ProtobufField> {
   let at = 0;
   while (at < message.length) {
@@ -83,7 +83,7 @@ export function stringFromBytes(bytes: Uint8Array): string {
   try {
     return UTF8.decode(bytes);
   } catch (error) {
-    throw metricsError('RC_ERR_METRICS_PROTO_MALFORMED', 'A string field is not valid UTF-8', error);
+    throw metricsError('RC_ERR_METRICS_PROTO_MALFORMED', 'A string is not valid UTF-8', error);
   }
 }
 

@@ -73,7 +73,9 @@ export class ProtobufWriter {
 
   private varint(value: bigint): void {
     const bytes = encodeVarint(value);
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    // Reserve first: it may replace `this.buffer`, which must be read after it.
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
   }
 
   /** Makes room for `count` more bytes and returns the offset where they go. */

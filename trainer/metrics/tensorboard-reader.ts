@@ -62,7 +62,10 @@ export function parseEventFile(
 }
 
 /** Reads and parses the event file at `path`. */
-export function readEventFile(path: string, options: DecodeTfRecordsOptions = {}): EventFileContents {
+export function readEventFile(
+  path: string,
+  options: DecodeTfRecordsOptions = {},
+): EventFileContents {
   const bytes = withIo('read', path, () => readFileSync(path));
   return parseEventFile(bytes, options);
 }
@@ -86,6 +89,7 @@ export function listEventFiles(logDir: string): string[] {
 
 /** Orders by the numeric timestamp field, then by name, so 999… sorts before 1000…. */
 function compareEventFileNames(a: string, b: string): number {
-  const seconds = (name: string): number => Number(name.slice(EVENT_FILE_PREFIX.length).split('.')[0]);
+  const seconds = (name: string): number =>
+    Number(name.slice(EVENT_FILE_PREFIX.length).split('.')[0]);
   return seconds(a) - seconds(b) || (a < b ? -1 : a > b ? 1 : 0);
 }

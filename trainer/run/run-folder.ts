@@ -23,7 +23,8 @@ export function runFolderAt(dir: string): RunFolder {
     dir,
     configFile: join(dir, 'config.yaml'),
     metricsFile: join(dir, 'metrics.jsonl'),
-    tensorboardDir: join(dir, 'tensorboard'),
+    // TensorBoard event files sit in the run folder itself: `tensorboard --logdir runs/<project>` shows one run per experiment.
+    tensorboardDir: dir,
     checkpointsDir: join(dir, 'checkpoints'),
     batchesDir: join(dir, 'batches'),
     databaseFile: join(dir, 'trajectories.db'),
@@ -35,7 +36,7 @@ const timestamp = (date: Date): string => date.toISOString().replace(/[-:]/g, ''
 
 export function createRunFolder(runsDir: string, project: string, experiment: string, now = new Date()): RunFolder {
   const folder = runFolderAt(resolve(runsDir, project, `${experiment}-${timestamp(now)}`));
-  for (const dir of [folder.dir, folder.tensorboardDir, folder.checkpointsDir, folder.batchesDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [folder.dir, folder.checkpointsDir, folder.batchesDir]) mkdirSync(dir, { recursive: true });
   return folder;
 }
 

@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 
-export const EnvMessageSchema = z.looseObject({ role: z.string(), content: z.unknown() });
+export const EnvMessageSchema = z.looseObject({ role: z.string(), content: z.unknown().optional() });
 /** One message of an environment's state; `content` is usually text, sometimes structured. */
 export type EnvMessage = z.infer<typeof EnvMessageSchema>;
 
@@ -44,7 +44,7 @@ export type EnvObservation = {
 /** What `create` returns: the first observation and the instance's handle. */
 export type EnvInstance = EnvObservation & { instanceId: string; taskId: string };
 
-export const EnvelopeSchema = z.looseObject({ success: z.boolean().optional(), data: z.unknown() });
+export const EnvelopeSchema = z.looseObject({ success: z.boolean().optional(), data: z.unknown().optional() });
 export const TaskIdsSchema = z.array(z.union([z.string().min(1), z.number().int()]));
 export const ScoreSchema = z.number();
 

@@ -10,10 +10,10 @@
  * 5. `base/data-*.arrow` with `base/state.json`          `save_to_disk` of one Dataset; its split is
  *                                                        `state.json`'s `_split`, `train` when unset
  *
- * Where a `state.json` exists its `_data_files` list is the shard list: `map()` leaves
- * `cache-*.arrow` files beside the data that are not part of the dataset.
  * Within one layout, one format is read, preferring parquet, then Arrow, JSONL, JSON; shards are
  * concatenated in name order (hub and `save_to_disk` names are zero-padded, so that is row order).
+ * Where a `state.json` exists, its `_data_files` list is the shard list instead: `map()` leaves
+ * `cache-*.arrow` files beside the data that are not part of the dataset.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { taskError } from './task-errors.ts';
 
 export const SHARD_FORMATS = ['parquet', 'arrow', 'jsonl', 'json'] as const;
 export type ShardFormat = (typeof SHARD_FORMATS)[number];
-export type SplitShard = { path: string; name: string; format: ShardFormat };
+export type SplitShard = { path: string; format: ShardFormat };
 
 /** Folder metadata that `save_to_disk` and the hub leave beside the data. */
 const METADATA_FILES = new Set(['dataset_info.json', 'state.json', 'dataset_dict.json']);
@@ -58,7 +58,7 @@ function splitOfFile(name: string): string | undefined {
 function pickFormat(dir: string, names: string[]): SplitShard[] {
   for (const format of SHARD_FORMATS) {
     const chosen = names.filter((name) => formatOf(name) === format);
-    if (chosen.length > 0) return chosen.map((name) => ({ path: join(dir, name), name, format }));
+    if (chosen.length > 0) return chosen.map((name) => ({ path: join(dir, name), format }));
   }
   return [];
 }
@@ -142,7 +142,7 @@ async function missingSplitError(root: string, base: string, split: string, conf
 export async function findSplitShards(root: string, split: string, config?: string): Promise<SplitShard[]> {
   const top = await list(root);
   if (top.files.length === 0 && top.dirs.length === 0) {
-    throw taskError('RC_ERR_TASKS_NOT_FOUND', `No dataset folder at ${root} (missing or empty)`);
+    throw taskError('RC_ERR_TASKS_NOT_FOUND', `No dataset folder at ${root} (missing, empty or a file; a single .jsonl file is type "jsonl")`);
   }
   const base = config === undefined ? root : join(root, config);
   if (config !== undefined && !top.dirs.includes(config)) {

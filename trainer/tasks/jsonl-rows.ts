@@ -7,20 +7,14 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describeThrown, isTaskError, taskError } from './task-errors.ts';
-import type { SourceRow } from './source-row.ts';
-
-export type JsonlRowOptions = {
-  /** Builds the default id from the 0-based line index; default `<file base name>:<lineIndex>`. */
-  defaultId?: (lineIndex: number) => string;
-};
+import type { SourceRow } from './task-types.ts';
 
 function openError(path: string, error: unknown): Error {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return taskError('RC_ERR_TASKS_NOT_FOUND', `No task file at ${path}`, { cause: error });
   if (code === 'EISDIR') {
-    return taskError('RC_ERR_TASKS_NOT_FOUND', `${path} is a folder, not a JSONL file; use type "huggingface" for folders`, {
-      cause: error,
-    });
+    const message = `${path} is a folder, not a JSONL file; use type "huggingface" for folders`;
+    return taskError('RC_ERR_TASKS_NOT_FOUND', message, { cause: error });
   }
   return taskError('RC_ERR_TASKS_UNREADABLE', `Cannot read ${path}: ${describeThrown(error)}`, { cause: error });
 }
@@ -39,9 +33,9 @@ export function parseJsonObjectLine(text: string, where: string): Record<string,
   return parsed as Record<string, unknown>;
 }
 
-export async function readJsonlRows(path: string, options: JsonlRowOptions = {}): Promise<SourceRow[]> {
+/** Rows of one JSONL file; default ids are `<file base name>:<0-based line index>`. */
+export async function readJsonlRows(path: string): Promise<SourceRow[]> {
   const name = basename(path);
-  const defaultId = options.defaultId ?? ((lineIndex: number) => `${name}:${lineIndex}`);
   const stream = createReadStream(path, { encoding: 'utf8' });
   // An open failure surfaces as a stream error; readline would otherwise end as if the file were empty.
   const opened = new Promise<void>((resolve, reject) => {
@@ -58,7 +52,7 @@ export async function readJsonlRows(path: string, options: JsonlRowOptions = {})
       const text = lineIndex === 0 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (text.trim() === '') continue;
       const where = `${path}:${lineIndex + 1}`;
-      rows.push({ values: parseJsonObjectLine(text, where), where, defaultId: defaultId(lineIndex) });
+      rows.push({ values: parseJsonObjectLine(text, where), where, defaultId: `${name}:${lineIndex}` });
     }
   } catch (error) {
     if (isTaskError(error)) throw error;

@@ -3,9 +3,8 @@
  * or non-text query, an unusable id, a metadata column that is not there) and lenient where data
  * is legitimately sparse: a row without its answer column simply has no reference answer.
  */
-import type { SourceRow } from './source-row.ts';
 import { taskError } from './task-errors.ts';
-import type { FieldMapping, Task } from './task-types.ts';
+import type { FieldMapping, SourceRow, Task } from './task-types.ts';
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
@@ -75,7 +74,8 @@ export function assertUniqueIds(tasks: readonly Task[], whereOf: (index: number)
     if (earlier !== undefined) {
       throw taskError(
         'RC_ERR_TASKS_DUPLICATE_ID',
-        `Duplicate task id "${task.id}" at ${whereOf(earlier)} and ${whereOf(task.index)}; ids must be unique (set fields.id to a unique column)`,
+        `Duplicate task id "${task.id}" at ${whereOf(earlier)} and ${whereOf(task.index)}; ` +
+          'ids must be unique (set fields.id to a unique column)',
       );
     }
     firstIndex.set(task.id, task.index);

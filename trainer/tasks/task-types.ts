@@ -23,6 +23,16 @@ export type Task = {
   metadata: Record<string, unknown>;
 };
 
+/** One row read from a task source, before the field mapping makes it a task. */
+export type SourceRow = {
+  /** Column values, already plain JSON. */
+  values: Record<string, unknown>;
+  /** Where the row came from, for error messages: `/data/train.jsonl:12`, `…/train-00000-of-00001.parquet row 7`. */
+  where: string;
+  /** The id a task gets when the mapping names no id column. */
+  defaultId: string;
+};
+
 /** Which columns of a row become the task's fields. */
 export type FieldMapping = {
   query: string;
@@ -50,9 +60,9 @@ export const FieldMappingSchema = z
       .optional()
       .describe('Columns copied into task metadata (each must be present); default every column not mapped above'),
   })
-  .describe('Which columns of a row become the task');
+  .describe('Column names of a row: query, answer, id, metadata');
 
-const fields = FieldMappingSchema.prefault({});
+const fields = FieldMappingSchema.prefault({}).describe('Which columns of a row become the task');
 
 export const JsonlReaderConfigSchema = z.strictObject({
   type: z.literal('jsonl').describe('One JSON object per line'),

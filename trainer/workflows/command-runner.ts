@@ -8,7 +8,7 @@
  * - stderr is free-form; its last `maxStderrBytes` go to the run log with the result.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { buildCommandEnv, staticCommandEnv } from './command-env.ts';
 import { readStdoutJson } from './command-stdout.ts';
 import { startDeadline, stopMessage } from './run-deadline.ts';
@@ -16,7 +16,12 @@ import type { CommandWorkflowConfig } from './workflow-config.ts';
 import { validateWorkflowOutput } from './workflow-output.ts';
 import { startWorkflowProcess, type ProcessOutcome } from './workflow-process.ts';
 import { describeThrown, failed, startClock, succeeded } from './workflow-result.ts';
-import type { WorkflowCheck, WorkflowResult, WorkflowRunInput, WorkflowRunner } from './workflow-types.ts';
+import type {
+  WorkflowCheck,
+  WorkflowResult,
+  WorkflowRunInput,
+  WorkflowRunner,
+} from './workflow-types.ts';
 
 /** How much of stderr's end goes into a crash message; the whole kept tail is in `stderr`. */
 const STDERR_IN_MESSAGE_CHARS = 1_000;
@@ -24,7 +29,8 @@ const STDERR_IN_MESSAGE_CHARS = 1_000;
 function stderrEnd(stderr: string): string {
   const trimmed = stderr.trimEnd();
   if (trimmed === '') return '';
-  const end = trimmed.length > STDERR_IN_MESSAGE_CHARS ? `…${trimmed.slice(-STDERR_IN_MESSAGE_CHARS)}` : trimmed;
+  const end =
+    trimmed.length > STDERR_IN_MESSAGE_CHARS ? `…${trimmed.slice(-STDERR_IN_MESSAGE_CHARS)}` : trimmed;
   return `; stderr ends with:\n${end}`;
 }
 
@@ -48,22 +54,37 @@ function checkCommand(program: string, cwd: string, env: Record<string, string>)
   if (!isFolder) return { ok: false, message: `workflow command cwd ${cwd} is not a folder` };
   const found = program.includes('/')
     ? isExecutable(resolve(cwd, program))
-    : (env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && isExecutable(resolve(dir, program)));
-  return found
-    ? { ok: true }
-    : { ok: false, message: `workflow command "${program}" is not an executable file (cwd ${cwd}, PATH of the workflow)` };
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .some((dir) => dir !== '' && isExecutable(resolve(dir, program)));
+  if (found) return { ok: true };
+  return {
+    ok: false,
+    message: `workflow command "${program}" is not an executable file (cwd ${cwd}, PATH of the workflow)`,
+  };
 }
 
-function classifyExit(outcome: ProcessOutcome, program: string, cwd: string, startedAt: number): WorkflowResult {
+function classifyExit(
+  outcome: ProcessOutcome,
+  program: string,
+  cwd: string,
+  startedAt: number,
+): WorkflowResult {
   const { stderr } = outcome;
   if (outcome.startError !== null) {
-    return failed('crashed', `could not start "${program}" in ${cwd}: ${describeThrown(outcome.startError)}`, startedAt);
+    const why = describeThrown(outcome.startError);
+    return failed('crashed', `could not start "${program}" in ${cwd}: ${why}`, startedAt);
   }
   if (outcome.stdoutOverflowed) {
-    return failed('bad_output', 'bad workflow output: stdout passed its size limit (maxStdoutBytes); the command was stopped', startedAt, stderr);
+    const message =
+      'bad workflow output: stdout passed its size limit (maxStdoutBytes); the command was stopped';
+    return failed('bad_output', message, startedAt, stderr);
   }
   if (outcome.exitCode !== 0) {
-    const how = outcome.exitCode === null ? `was killed by ${String(outcome.signal)}` : `exited with code ${outcome.exitCode}`;
+    const how =
+      outcome.exitCode === null
+        ? `was killed by ${String(outcome.signal)}`
+        : `exited with code ${outcome.exitCode}`;
     return failed('crashed', `workflow command ${how}${stderrEnd(stderr)}`, startedAt, stderr);
   }
   const json = readStdoutJson(outcome.stdout);
@@ -74,7 +95,7 @@ function classifyExit(outcome: ProcessOutcome, program: string, cwd: string, sta
 }
 
 export function createCommandRunner(config: CommandWorkflowConfig, baseDir: string): WorkflowRunner {
-  const cwd = config.cwd === undefined ? baseDir : isAbsolute(config.cwd) ? config.cwd : resolve(baseDir, config.cwd);
+  const cwd = resolve(baseDir, config.cwd ?? '.'); // an absolute cwd stays as it is
   const program = config.command[0] ?? '';
 
   async function run(input: WorkflowRunInput): Promise<WorkflowResult> {

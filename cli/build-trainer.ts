@@ -1,0 +1,62 @@
+import { appendFileSync } from 'node:fs';
+import type { LoadedConfig } from '../trainer/config/load-trainer-config.ts';
+import { createDebugLearner } from '../trainer/learners/debug-learner.ts';
+import type { Learner } from '../trainer/learners/learner-types.ts';
+import { createWorkerLearner, waitForWorker } from '../trainer/learners/worker-learner.ts';
+import { openMetricsSink } from '../trainer/metrics/metrics-sink.ts';
+import { ProgressDisplay } from '../trainer/metrics/progress-display.ts';
+import { buildJudge } from '../trainer/orchestrator/build-judge.ts';
+import type { TrainerTask } from '../trainer/orchestrator/rollout-outcome.ts';
+import type { TrainerDeps } from '../trainer/orchestrator/trainer-deps.ts';
+import { totalSteps } from '../trainer/orchestrator/training-loop.ts';
+import { AdminClient } from '../trainer/proxy-client/admin-client.ts';
+import type { RunFolder } from '../trainer/run/run-folder.ts';
+import { createSelector } from '../trainer/selectors/create-selector.ts';
+import { describeTasks, readTasks } from '../trainer/tasks/read-tasks.ts';
+import { createWorkflowRunner } from '../trainer/workflows/create-runner.ts';
+import type { ProxyHandle } from './embedded-proxy.ts';
+
+/** Numeric task columns the selector asked for, from task metadata. */
+function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]): Record<string, number[]> {
+  return Object.fromEntries(keys.map((key) => [key, tasks.map((t) => Number(t.metadata[key]))]));
+}
+
+/** Builds every part of a run from its configuration; fails early, with a clear message, on what cannot work. */
+export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: ProxyHandle, signal: AbortSignal, out: NodeJS.WriteStream): Promise<TrainerDeps> {
+  const { config, baseDir } = loaded;
+  const log = (line: string) => appendFileSync(run.logFile, `${new Date().toISOString()} ${line}\n`);
+  const trainTasks = await readTasks(config.tasks.train, baseDir);
+  const validationTasks = config.tasks.validation === undefined ? [] : await readTasks(config.tasks.validation, baseDir);
+  log(`train tasks: ${describeTasks(trainTasks)}`);
+  if (validationTasks.length > 0) log(`validation tasks: ${describeTasks(validationTasks)}`);
+  const runner = createWorkflowRunner(config.workflow, baseDir);
+  const check = await runner.check();
+  if (!check.ok) throw new Error(`workflow: ${check.message}`);
+  const judge = await buildJudge(config.judge, baseDir);
+  let learner: Learner;
+  if (config.learner.type === 'worker') {
+    await waitForWorker(config.learner.url, 600_000);
+    learner = createWorkerLearner(config.learner.url, config.learner.timeoutMs);
+  } else {
+    learner = createDebugLearner();
+  }
+  const selector = createSelector({ config: config.tasks.selector, taskCount: trainTasks.length, features: featureColumns(trainTasks, config.tasks.selector.featureKeys) });
+  const partial = { config, trainTasks };
+  return {
+    config,
+    baseDir,
+    admin: new AdminClient(proxy.rootUrl, proxy.adminToken),
+    model: config.rollout.model ?? proxy.engineModel ?? 'default',
+    runner,
+    judge,
+    learner,
+    selector,
+    trainTasks,
+    validationTasks,
+    sink: openMetricsSink({ runDir: run.dir }),
+    progress: new ProgressDisplay({ stream: out, isTTY: out.isTTY === true, totalSteps: totalSteps(partial) }),
+    run,
+    log,
+    signal,
+  };
+}

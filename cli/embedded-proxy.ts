@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { appendFileSync } from 'node:fs';
+import { buildApp } from '../proxy/app.ts';
+import { resolveEnginesAtStart } from '../proxy/engine/resolve-engine.ts';
+import { ProxyConfigSchema } from '../src/config/proxy-config.ts';
+import { createLogger } from '../src/logging/logger.ts';
+import { openStore } from '../src/store/store.ts';
+import type { TrainerConfig } from '../trainer/config/trainer-config.ts';
+
+export type ProxyHandle = { rootUrl: string; adminToken: string; engineModel: string | null; close(): Promise<void> };
+
+/**
+ * The proxy the trainer talks to: embedded in this process by default (its database in the run
+ * folder, its log lines in the run log), or one already running at `proxy.url`.
+ */
+export async function startProxyForTraining(section: TrainerConfig['proxy'], databaseFile: string, logFile: string): Promise<ProxyHandle> {
+  if (section.url !== undefined) {
+    const adminToken = section.adminToken ?? process.env.ROLLCALL_ADMIN_TOKEN;
+    if (adminToken === undefined) throw new Error('proxy.url is set: give proxy.adminToken or ROLLCALL_ADMIN_TOKEN for its admin API');
+    return { rootUrl: section.url.replace(/\/+$/, '').replace(/\/v1$/, ''), adminToken, engineModel: null, close: async () => {} };
+  }
+  const { url: _url, ...embedded } = section;
+  const config = ProxyConfigSchema.parse({ ...embedded, dbPath: section.dbPath ?? databaseFile });
+  const engines = await resolveEnginesAtStart(config);
+  const store = openStore(config.dbPath);
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      appendFileSync(logFile, chunk);
+      callback();
+    },
+  });
+  const adminToken = randomBytes(32).toString('base64url');
+  const { app } = buildApp({ config, store, logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination }), adminToken, engines });
+  const address = await app.listen({ host: config.host, port: config.port });
+  return {
+    rootUrl: address,
+    adminToken,
+    engineModel: engines.policy?.capabilities?.models[0] ?? null,
+    close: async () => {
+      await app.close();
+      store.close();
+    },
+  };
+}

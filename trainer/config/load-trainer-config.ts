@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { deepFreeze } from '../../src/config/deep-freeze.ts';
+import { TrainerConfigSchema, type TrainerConfig } from './trainer-config.ts';
+
+/** A configuration that failed validation: one line per problem, each naming its path. */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LoadedConfig = { config: TrainerConfig; file: string; baseDir: string };
+
+function problemLines(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') return `${path === '(root)' ? '' : `${path}.`}${issue.keys.join(', ')}: unknown key${issue.keys.length > 1 ? 's' : ''}`;
+    return `${path}: ${issue.message}`;
+  });
+}
+
+/** Command-line overrides applied on top of the file (flags win). */
+export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number };
+
+/** Reads and validates a trainer YAML; paths in it are relative to the file's folder. */
+export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {}): LoadedConfig {
+  const path = resolve(file);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if (error instanceof YAMLParseError) throw new ConfigError(path, [`YAML: ${error.message.split('\n')[0]}`]);
+    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(path, ['(root): expected a mapping of sections']);
+  const input = structuredClone(raw) as Record<string, Record<string, unknown> | undefined>;
+  if (overrides.backbone !== undefined) input.learner = { ...input.learner, type: overrides.backbone };
+  if (overrides.steps !== undefined) input.schedule = { ...input.schedule, steps: overrides.steps };
+  const result = TrainerConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(path, problemLines(result.error));
+  const config = { ...result.data, experiment: result.data.experiment ?? basename(path, extname(path)) };
+  return { config: deepFreeze(config), file: path, baseDir: dirname(path) };
+}

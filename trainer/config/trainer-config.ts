@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ProxyConfigSchema } from '../../src/config/proxy-config.ts';
+import { SHARED_PREFIX_MODES } from '../../src/trajectory/sample-types.ts';
+import { AdvantageOptionsSchema } from '../advantages/advantage-config.ts';
+import { SelectorConfigSchema } from '../selectors/selector-config.ts';
+import { TaskReaderConfigSchema } from '../tasks/task-types.ts';
+import { WorkflowConfigSchema } from '../workflows/workflow-config.ts';
+import { JudgeConfigSchema } from './judge-config.ts';
+import { LearnerConfigSchema } from './learner-config.ts';
+import { RolloutConfigSchema } from './rollout-config.ts';
+import { ScheduleConfigSchema } from './schedule-config.ts';
+
+/**
+ * The trainer's one configuration file (DESIGN §6): one strict schema built from section
+ * schemas. Unknown keys are errors; everything optional has a default; `docs/config.md` is
+ * generated from the descriptions here.
+ */
+
+const EmbeddedProxySchema = ProxyConfigSchema.extend({
+  port: z.number().int().min(0).max(65535).default(0).describe('0 picks a free port'),
+  dbPath: z.string().optional().describe('Default: trajectories.db in the run folder'),
+  url: z.url().optional().describe('Use a proxy already running at this URL instead of an embedded one (needs adminToken or ROLLCALL_ADMIN_TOKEN)'),
+});
+
+const TasksSchema = z.strictObject({
+  train: TaskReaderConfigSchema.describe('Where training tasks come from'),
+  validation: TaskReaderConfigSchema.optional().describe('Held-out tasks for validation (pass@k)'),
+  selector: SelectorConfigSchema.prefault({}).describe('How each step picks its tasks'),
+});
+
+const SamplesSchema = z.strictObject({
+  maxSamplesPerRollout: z.number().int().positive().optional(),
+  maxPromptTokens: z.number().int().positive().optional(),
+  maxTotalTokens: z.number().int().positive().optional(),
+  maxResponseTokens: z.number().int().positive().optional(),
+  sharedPrefix: z.enum(SHARED_PREFIX_MODES).default('train-once').describe('A turn shared by several branches of a rollout is trained once, or in each'),
+});
+
+export const AuxiliaryModelConfigSchema = z.strictObject({
+  model: z.string().min(1).describe('The model name sent to the auxiliary engine of the same name (proxy.auxiliaryEngines)'),
+});
+
+export const TrainerConfigSchema = z.strictObject({
+  project: z.string().regex(/^[\w.-]+$/).default('rollcall').describe('Runs go to <runsDir>/<project>/'),
+  experiment: z.string().regex(/^[\w.-]+$/).optional().describe('Default: the config file name'),
+  runsDir: z.string().default('runs'),
+  proxy: EmbeddedProxySchema.prefault({}),
+  auxiliaryModels: z.record(z.string(), AuxiliaryModelConfigSchema).default({}).describe('Models workflows and judges may call besides the policy, by engine name'),
+  tasks: TasksSchema,
+  workflow: WorkflowConfigSchema,
+  judge: JudgeConfigSchema.prefault({}),
+  rollout: RolloutConfigSchema.prefault({}),
+  samples: SamplesSchema.prefault({}),
+  algorithm: AdvantageOptionsSchema.prefault({}),
+  learner: LearnerConfigSchema.prefault({}),
+  schedule: ScheduleConfigSchema.prefault({}),
+});
+
+export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;

@@ -1,0 +1,31 @@
+import type { Judge } from '../judges/judge-types.ts';
+import type { Learner } from '../learners/learner-types.ts';
+import type { ProgressDisplay } from '../metrics/progress-display.ts';
+import type { RunMetricsSink } from '../metrics/metrics-sink.ts';
+import type { AdminClient } from '../proxy-client/admin-client.ts';
+import type { RunFolder } from '../run/run-folder.ts';
+import type { TaskSelector } from '../selectors/selector-types.ts';
+import type { WorkflowRunner } from '../workflows/workflow-types.ts';
+import type { TrainerConfig } from '../config/trainer-config.ts';
+import type { TrainerTask } from './rollout-outcome.ts';
+
+/** Everything a training run uses, built once by the entry point and passed in. */
+export type TrainerDeps = {
+  config: TrainerConfig;
+  baseDir: string;
+  admin: AdminClient;
+  /** The proxy's OpenAI base URL handed to workflows. */
+  model: string;
+  runner: WorkflowRunner;
+  judge: Judge;
+  learner: Learner;
+  selector: TaskSelector;
+  trainTasks: TrainerTask[];
+  validationTasks: TrainerTask[];
+  sink: RunMetricsSink;
+  progress: ProgressDisplay;
+  run: RunFolder;
+  /** One line to the run log (workflow stderr, failures, notices). */
+  log: (line: string) => void;
+  signal: AbortSignal;
+};

@@ -1,0 +1,64 @@
+import { checkpointDir, loadLatestState, saveTrainerState } from '../run/trainer-state.ts';
+import { runTrainingStep } from './run-step.ts';
+import { runValidation } from './run-validation.ts';
+import type { TrainerDeps } from './trainer-deps.ts';
+
+export type TrainingSummary = { stepsRun: number; lastStep: number; resumedFrom: number | null; lastMetrics: Record<string, number> };
+
+/** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks. */
+export function totalSteps(deps: Pick<TrainerDeps, 'config' | 'trainTasks'>): number {
+  const { schedule } = deps.config;
+  if (schedule.steps !== undefined) return schedule.steps;
+  const perEpoch = Math.ceil(deps.trainTasks.length / Math.min(schedule.tasksPerStep, deps.trainTasks.length));
+  return perEpoch * (schedule.epochs ?? 1);
+}
+
+/**
+ * The training loop: validation when scheduled, steps, metrics after each, a checkpoint every
+ * `checkpointEvery` steps (trainer state written last, so a checkpoint without it is ignored on
+ * resume). A resumed run continues after the last complete checkpoint with the same selector
+ * state and policy version.
+ */
+export async function runTraining(deps: TrainerDeps, options: { resume: boolean }): Promise<TrainingSummary> {
+  const { config } = deps;
+  const steps = totalSteps(deps);
+  let first = 1;
+  let resumedFrom: number | null = null;
+  if (options.resume) {
+    const saved = loadLatestState(deps.run.checkpointsDir);
+    if (saved !== null) {
+      deps.selector.restore(saved.state.selector as Parameters<typeof deps.selector.restore>[0]);
+      await deps.learner.restore(saved.dir);
+      const policy = await deps.admin.policyStatus();
+      if (policy.version < saved.state.policyVersion) {
+        await deps.admin.pausePolicy();
+        await deps.admin.resumePolicy(saved.state.policyVersion);
+      }
+      first = saved.state.step + 1;
+      resumedFrom = saved.state.step;
+      deps.log(`resumed from ${saved.dir} (step ${saved.state.step}, policy version ${saved.state.policyVersion})`);
+    }
+  }
+  deps.progress.start();
+  let lastMetrics: Record<string, number> = {};
+  let rolloutsRun = 0;
+  try {
+    if (config.schedule.evalBeforeTrain && first === 1) deps.sink.write(0, await runValidation(deps, 0));
+    for (let step = first; step <= steps && !deps.signal.aborted; step++) {
+      const metrics = await runTrainingStep(deps, step);
+      rolloutsRun += metrics['rollouts/count'] ?? 0;
+      const every = config.schedule.evalEvery;
+      const validation = every > 0 && (step % every === 0 || step === steps) ? await runValidation(deps, step) : {};
+      lastMetrics = { ...metrics, ...validation, 'policy/version': (await deps.admin.policyStatus()).version };
+      deps.sink.write(step, lastMetrics);
+      if (config.schedule.checkpointEvery > 0 && (step % config.schedule.checkpointEvery === 0 || step === steps)) {
+        const dir = checkpointDir(deps.run.checkpointsDir, step);
+        await deps.learner.checkpoint(dir);
+        saveTrainerState(dir, { step, policyVersion: lastMetrics['policy/version'] ?? 0, selector: deps.selector.state(), rolloutsRun, savedAt: new Date().toISOString() });
+      }
+    }
+  } finally {
+    deps.progress.stop();
+  }
+  return { stepsRun: Math.max(0, steps - first + 1), lastStep: steps, resumedFrom, lastMetrics };
+}
