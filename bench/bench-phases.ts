@@ -66,7 +66,9 @@ export async function fixedCountRun(on: ProxyTarget, dir: string, bodies: Reques
  * A separate capture-on child under wrk c=64 with S bodies, profiled after its warm-up only
  * (SIGUSR2 starts the V8 profiler, SIGTERM writes the profile).
  */
-export async function profileRun(mockUrl: string, dir: string, bodies: RequestBodies, seconds: number, ctx: CellContext): Promise<ProfileSummary> {
+export type ProfiledRun = { summary: ProfileSummary; calls: number; rps: number };
+
+export async function profileRun(mockUrl: string, dir: string, bodies: RequestBodies, seconds: number, ctx: CellContext): Promise<ProfiledRun> {
   const profileDir = join(dir, 'profile');
   mkdirSync(profileDir, { recursive: true });
   const file = join(profileDir, 'capture-on-c64.cpuprofile');
@@ -77,14 +79,15 @@ export async function profileRun(mockUrl: string, dir: string, bodies: RequestBo
   await ctx.monitor.waitQuiet();
   target.child.child.kill('SIGUSR2');
   await sleep(100);
-  await ctx.monitor.window('profile c=64 capture-on', () => runLoad({ ...spec, durationS: seconds }));
+  const load = await ctx.monitor.window('profile c=64 capture-on', () => runLoad({ ...spec, durationS: seconds }));
   await stopChild(target.child.child);
-  return summarizeProfile(readProfile(file), 25);
+  return { summary: summarizeProfile(readProfile(file), 25), calls: load.acknowledged, rps: load.rps };
 }
 
 /** `runs` cold starts of the real CLI, each after a quiet moment, on fresh database files. */
 export async function coldStartRuns(mockUrl: string, dir: string, chatBody: Buffer, runs: number, ctx: CellContext): Promise<ColdStart[]> {
   const out: ColdStart[] = [];
+  ctx.monitor.extendWaitBudget(30_000);
   for (let i = 0; i < runs; i++) {
     ctx.progress(`(f) cold start ${i + 1}/${runs}`);
     await ctx.monitor.waitQuiet();

@@ -27,13 +27,25 @@ const AREAS: readonly [RegExp, string][] = [
   [/^node:/, 'node internals'],
 ];
 
+/** Native functions (no script URL) this process is known to call, by name. */
+const NATIVE_AREAS: Record<string, string> = {
+  run: 'better-sqlite3 (native)',
+  get: 'better-sqlite3 (native)',
+  all: 'better-sqlite3 (native)',
+  prepare: 'better-sqlite3 (native)',
+  writev: 'socket writes (native)',
+  writeBuffer: 'socket writes (native)',
+  writeUtf8String: 'socket writes (native)',
+  Hash: 'crypto (native)',
+  update: 'crypto (native)',
+  digest: 'crypto (native)',
+  '(garbage collector)': 'GC',
+  '(idle)': 'idle',
+  '(program)': 'program (native, outside JS)',
+};
+
 function areaOf(frame: CallFrame): string {
-  if (frame.url === '') {
-    if (frame.functionName === '(garbage collector)') return 'GC';
-    if (frame.functionName === '(idle)') return 'idle';
-    if (frame.functionName === '(program)') return 'program (native, outside JS)';
-    return 'native/builtin';
-  }
+  if (frame.url === '') return NATIVE_AREAS[frame.functionName] ?? 'other native/builtin';
   return AREAS.find(([pattern]) => pattern.test(frame.url))?.[1] ?? 'other';
 }
 
@@ -75,12 +87,15 @@ export function readProfile(path: string): CpuProfile {
   return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
 }
 
-/** Markdown tables of a summary. */
-export function profileMarkdown(summary: ProfileSummary): string {
-  const lines = [`Sampled ${(summary.totalMs / 1000).toFixed(1)} s of the proxy process.`, '', '| Area | Self time | Share |', '|---|---:|---:|'];
-  for (const area of summary.areas) lines.push(`| ${area.area} | ${area.ms.toFixed(0)} ms | ${(area.share * 100).toFixed(1)}% |`);
-  lines.push('', '| Function | Where | Area | Self | Share |', '|---|---|---|---:|---:|');
-  for (const fn of summary.functions) lines.push(`| \`${fn.name}\` | ${fn.where} | ${fn.area} | ${fn.ms.toFixed(0)} ms | ${(fn.share * 100).toFixed(1)}% |`);
+/** Markdown tables of a summary; with `calls` (requests served while sampling), a per-call column. */
+export function profileMarkdown(summary: ProfileSummary, calls?: number): string {
+  const perCall = (ms: number): string => (calls === undefined || calls === 0 ? '' : ` | ${((ms * 1000) / calls).toFixed(0)} µs`);
+  const extra = calls === undefined ? ['', ''] : [' | Per call', '|---:'];
+  const lines = [`Sampled ${(summary.totalMs / 1000).toFixed(1)} s of the proxy process${calls === undefined ? '' : ` while it answered ${calls} calls`}.`, ''];
+  lines.push(`| Area | Self time | Share${extra[0]} |`, `|---|---:|---:${extra[1]}|`);
+  for (const area of summary.areas) lines.push(`| ${area.area} | ${area.ms.toFixed(0)} ms | ${(area.share * 100).toFixed(1)}%${perCall(area.ms)} |`);
+  lines.push('', `| Function | Where | Area | Self | Share${extra[0]} |`, `|---|---|---|---:|---:${extra[1]}|`);
+  for (const fn of summary.functions) lines.push(`| \`${fn.name}\` | ${fn.where} | ${fn.area} | ${fn.ms.toFixed(0)} ms | ${(fn.share * 100).toFixed(1)}%${perCall(fn.ms)} |`);
   return lines.join('\n');
 }
 

@@ -104,6 +104,11 @@ export class ForeignLoadMonitor {
     return result;
   }
 
+  /** Gives later windows more time to wait for quiet (cold starts are the most load-sensitive cell). */
+  extendWaitBudget(ms: number): void {
+    this.waitBudgetMs += ms;
+  }
+
   /** Foreign cores of the last recorded window. */
   lastForeignCores(): number {
     return this.windows.at(-1)?.foreignCores ?? NaN;

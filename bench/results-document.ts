@@ -5,7 +5,8 @@
 import type { LoadPlan, LatencyPlan } from './bench-cells.ts';
 import type { Machine } from './bench-setup.ts';
 import type { ColdStart } from './cold-start.ts';
-import { profileMarkdown, type ProfileSummary } from './cpu-profile-summary.ts';
+import type { ProfiledRun } from './bench-phases.ts';
+import { profileMarkdown } from './cpu-profile-summary.ts';
 import type { LoadWindow } from './foreign-load.ts';
 import {
   addedLatency, captureRatioTable, coldStartTable, fidelityTable, latencyTable, medianRps, memoryTable, throughputTable, verdictTable,
@@ -27,7 +28,7 @@ export type BenchResults = {
   memory: MemoryRow[];
   coldStarts: ColdStart[];
   fidelity: Fidelity;
-  profile: ProfileSummary | null;
+  profile: ProfiledRun | null;
   /** CPU used by processes outside the bench while it measured, and time spent waiting for quiet. */
   foreignLoad: { waitedS: number; windows: LoadWindow[] };
   notes: string[];
@@ -77,6 +78,13 @@ export function foreignLoadSummary(r: BenchResults): string {
   ].join('\n');
 }
 
+/** What the thinnest Node hop reaches on this rig, to read the throughput verdicts against. */
+function floorContext(r: BenchResults): string {
+  const share = (c: string): string => pct(medianRps(r.throughput[c]?.floor) / medianRps(r.throughput[c]?.direct));
+  const streams = pct(medianRps(r.streamThroughput.floor) / medianRps(r.streamThroughput.direct));
+  return `For scale: the floor (node:http + undici, bytes piped, nothing parsed or recorded) reached ${share('64')} of direct at c=64, ${share('512')} at c=512 and ${streams} of direct streams/s.`;
+}
+
 /** The tables both outputs share. */
 export function resultTables(r: BenchResults): string {
   const v = verdicts(r);
@@ -93,9 +101,19 @@ export function resultTables(r: BenchResults): string {
     foreignLoadSummary(r),
     '**Targets of the issue**',
     verdictTable(v.issue),
+    floorContext(r),
     '**Other goals from performance.md §5 (informative)**',
     verdictTable(v.other),
   ].join('\n\n');
+}
+
+function profileSection(p: ProfiledRun): string {
+  return `V8 CPU profile (the sampler behind \`node --cpu-prof\`, started through node:inspector after a 2 s warm-up,
+200 µs interval) of a separate capture-on proxy child under wrk c=64 with S bodies, non-streaming; it served
+${fixed(p.rps)} req/s while profiled (sampling slows it somewhat). Self time: a native function (SQLite's \`run\`,
+JSON.parse inlined into its caller) counts for the JavaScript function that called it.
+
+${profileMarkdown(p.summary, p.calls)}`;
 }
 
 export function resultsMarkdown(r: BenchResults): string {
@@ -155,6 +173,6 @@ ${resultTables(r)}
 
 ## Where the proxy's time goes
 
-${r.profile === null ? 'Not profiled in this run (--no-profile).' : `CPU profile (\`node --cpu-prof\`) of a separate capture-on proxy child under wrk c=64, S bodies, non-streaming.\n\n${profileMarkdown(r.profile)}`}
+${r.profile === null ? 'Not profiled in this run (--no-profile).' : profileSection(r.profile)}
 `;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const COMMANDS = {
   serve: ['../dist/proxy/serve/serve-command.js', 'serveCommand', 'run the recording proxy'],
+  train: ['../dist/cli/train-command.js', 'trainCommand', 'train a policy from a YAML configuration'],
 };
 
 const [command, ...args] = process.argv.slice(2);
@@ -19,5 +20,8 @@ if (!existsSync(modulePath)) {
   process.stderr.write(`rollcall: ${modulePath} is missing; run "npm run build" first\n`);
   process.exit(2);
 }
+// Workflows, judges and agents may be TypeScript files: let them load like JavaScript.
+const { register } = await import('tsx/esm/api');
+register();
 const module = await import(modulePath);
 await module[entry[1]](args);

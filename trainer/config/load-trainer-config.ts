@@ -23,11 +23,29 @@ function problemLines(error: z.ZodError): string[] {
   });
 }
 
+/** Environment variables the trainer reads, and what each sets (file < environment < flags). */
+export const TRAINER_ENV = {
+  ROLLCALL_UPSTREAM: 'proxy.engine.upstreams (comma-separated)',
+  ROLLCALL_ENGINE: 'proxy.engine.kind',
+  ROLLCALL_RUNS_DIR: 'runsDir',
+  ROLLCALL_LEARNER_URL: 'learner.url',
+} as const;
+
+function applyEnvironment(input: Record<string, Record<string, unknown> | undefined>, env: NodeJS.ProcessEnv): void {
+  const proxy = { ...input.proxy };
+  const engine = { ...(proxy.engine as Record<string, unknown> | undefined) };
+  if (env.ROLLCALL_UPSTREAM) engine.upstreams = env.ROLLCALL_UPSTREAM.split(',').map((u) => u.trim());
+  if (env.ROLLCALL_ENGINE) engine.kind = env.ROLLCALL_ENGINE;
+  if (env.ROLLCALL_UPSTREAM || env.ROLLCALL_ENGINE) input.proxy = { ...proxy, engine };
+  if (env.ROLLCALL_RUNS_DIR) (input as Record<string, unknown>).runsDir = env.ROLLCALL_RUNS_DIR;
+  if (env.ROLLCALL_LEARNER_URL) input.learner = { ...input.learner, url: env.ROLLCALL_LEARNER_URL };
+}
+
 /** Command-line overrides applied on top of the file (flags win). */
 export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number };
 
 /** Reads and validates a trainer YAML; paths in it are relative to the file's folder. */
-export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {}): LoadedConfig {
+export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const path = resolve(file);
   let raw: unknown;
   try {
@@ -38,6 +56,7 @@ export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {})
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(path, ['(root): expected a mapping of sections']);
   const input = structuredClone(raw) as Record<string, Record<string, unknown> | undefined>;
+  applyEnvironment(input, env);
   if (overrides.backbone !== undefined) input.learner = { ...input.learner, type: overrides.backbone };
   if (overrides.steps !== undefined) input.schedule = { ...input.schedule, steps: overrides.steps };
   const result = TrainerConfigSchema.safeParse(input);
