@@ -72,12 +72,11 @@ function checkTools(notes: string[]): void {
   }
 }
 
-async function main(): Promise<void> {
+async function main(dir: string): Promise<void> {
   const notes: string[] = [];
   checkTools(notes);
   const monitor = new ForeignLoadMonitor();
   const ctx: CellContext = { ledger: { acknowledged: 0, cutoffSlack: 0 }, progress, monitor };
-  const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
   const bodies = writeRequestBodies(dir);
   const mock = await spawnReady(LOAD_CORE, ['--import', 'tsx', MOCK]);
   const onDb = join(dir, 'capture-on.db');
@@ -152,7 +151,12 @@ async function main(): Promise<void> {
   };
   writeFileSync(flags.out, resultsMarkdown(results));
   process.stdout.write(`\n${resultTables(results)}\n\nWrote ${flags.out} (${results.durationS.toFixed(0)} s).\n`);
-  rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+// The temporary folder holds the databases, keys and profile; it goes whatever happens.
+const workDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+try {
+  await main(workDir);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}

@@ -35,6 +35,7 @@ export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: 
   const judge = await buildJudge(config.judge, baseDir);
   let learner: Learner;
   if (config.learner.type === 'worker') {
+    out.write(`waiting for the learner at ${config.learner.url} (GET /health)…\n`);
     await waitForWorker(config.learner.url, 600_000);
     learner = createWorkerLearner(config.learner.url, config.learner.timeoutMs);
   } else {
