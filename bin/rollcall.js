@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// [module, export, help, whether user TypeScript (workflows, judges) may be loaded]
 const COMMANDS = {
-  serve: ['../dist/proxy/serve/serve-command.js', 'serveCommand', 'run the recording proxy'],
-  train: ['../dist/cli/train-command.js', 'trainCommand', 'train a policy from a YAML configuration'],
+  serve: ['../dist/proxy/serve/serve-command.js', 'serveCommand', 'run the recording proxy', false],
+  train: ['../dist/cli/train-command.js', 'trainCommand', 'train a policy from a YAML configuration', true],
 };
 
 const [command, ...args] = process.argv.slice(2);
@@ -20,8 +21,10 @@ if (!existsSync(modulePath)) {
   process.stderr.write(`rollcall: ${modulePath} is missing; run "npm run build" first\n`);
   process.exit(2);
 }
-// Workflows, judges and agents may be TypeScript files: let them load like JavaScript.
-const { register } = await import('tsx/esm/api');
-register();
+if (entry[3]) {
+  // Workflows, judges and agents may be TypeScript files: let them load like JavaScript.
+  const { register } = await import('tsx/esm/api');
+  register();
+}
 const module = await import(modulePath);
 await module[entry[1]](args);

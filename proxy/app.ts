@@ -1,7 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ProxyConfig } from '../src/config/proxy-config.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { Store } from '../src/store/store.ts';
+import { checkpointWal } from '../src/store/open-database.ts';
 import { adminGuard } from './auth/admin-auth.ts';
 import { hashKey } from './auth/rollout-keys.ts';
 import type { CallContext } from './calls/call-context.ts';
@@ -34,7 +35,8 @@ export function buildApp(deps: AppDeps): ProxyApp {
   const { config, store, logger } = deps;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request log lines cost more than the proxy itself; failures are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
     keepAliveTimeout: 75_000,
     forceCloseConnections: true,
@@ -76,8 +78,9 @@ export function buildApp(deps: AppDeps): ProxyApp {
   const sweeper = setInterval(() => {
     try {
       registry.expireDue();
+      checkpointWal(store.db);
     } catch (error) {
-      logger.warn({ err: error }, 'expiring rollouts failed');
+      logger.warn({ err: error }, 'expiring rollouts or checkpointing failed');
     }
   }, 1000);
   sweeper.unref();

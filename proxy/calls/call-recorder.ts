@@ -10,7 +10,10 @@ export type CallStart = {
   seq: number;
   isStream: boolean;
   requestJson: string;
+  /** The body sent to the engine, exactly. */
   sentJson: string;
+  /** How it is stored (src/store/sent-record.ts); the full body when unset. */
+  sentRecord?: string;
   engine: string;
   /** Set to the replica that answered, once one did. */
   replica: string;
@@ -56,7 +59,7 @@ export function recordCall(ctx: CallContext, start: CallStart, end: CallEnd): nu
     untrainableReason: reason,
     isStream: start.isStream,
     requestJson: start.requestJson,
-    sentJson: start.sentJson,
+    sentJson: start.sentRecord ?? start.sentJson,
     response: end.capture?.response ?? null,
     promptIds: end.capture?.promptIds ?? null,
     choices: end.capture?.choices ?? [],

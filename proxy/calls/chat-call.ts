@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatRequest } from '../../src/wire/openai-chat.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
+import { sentAsPatch } from '../../src/store/sent-record.ts';
 import { rememberTurns } from '../conversation/remember-turns.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
 import { serveTokenCall } from '../token-mode/token-call.ts';
@@ -60,7 +61,9 @@ async function serveAdmitted(ctx: CallContext, reply: FastifyReply, rollout: Ope
     if (ctx.engineSetup.mode === 'token' || chat === null) {
       totalTokens = await serveTokenCall(ctx, reply, start, runtime, request, lookup, admission.maxTokens);
     } else {
-      start.sentJson = JSON.stringify(chat.buildRequest(request, rollout.record.sampling, admission.maxTokens));
+      const sent = chat.buildRequest(request, rollout.record.sampling, admission.maxTokens);
+      start.sentJson = JSON.stringify(sent);
+      start.sentRecord = sentAsPatch(request, sent);
       totalTokens = start.isStream ? await serveStreamingChat(ctx, reply, start, runtime, chat) : await serveUnaryChat(ctx, reply, start, runtime, chat);
     }
   } finally {

@@ -175,15 +175,9 @@ export class RolloutRegistry {
 
   /** Marks every open rollout past its time to live as expired; returns how many. */
   expireDue(): number {
-    const now = this.now();
-    let expired = 0;
-    for (const record of this.store.rollouts.listOpen()) {
-      if (record.expiresAt !== null && now >= record.expiresAt) {
-        this.close(record.id, { status: 'expired' });
-        expired += 1;
-      }
-    }
-    return expired;
+    const expired = this.store.rollouts.listExpired(this.now());
+    for (const record of expired) this.close(record.id, { status: 'expired' });
+    return expired.length;
   }
 
   countOpen(): number {

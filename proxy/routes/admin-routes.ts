@@ -3,6 +3,7 @@ import type { RolloutRecord, StoredCall } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { CreateRolloutBodySchema, FailRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySchema, type CreatedRollout } from '../../src/wire/admin.ts';
 import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import { expandSent } from '../../src/store/sent-record.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { buildSamples, SHARED_PREFIX_MODES, toSampleCalls } from '../../src/trajectory/index.ts';
@@ -43,7 +44,7 @@ export function callView(call: StoredCall) {
     extendsChoice: call.extendsChoice,
     flags: call.flags,
     request: JSON.parse(call.requestJson) as unknown,
-    sent: call.sentJson === null ? null : (JSON.parse(call.sentJson) as unknown),
+    sent: expandSent(call.sentJson, call.requestJson, call.promptIds),
     response: call.response,
     usage: call.usage,
     latencyMs: call.latencyMs,

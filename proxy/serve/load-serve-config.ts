@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { deepFreeze } from '../../src/config/deep-freeze.ts';
 import { ENGINE_KINDS, ProxyConfigSchema, type ProxyConfig } from '../../src/config/proxy-config.ts';
 
@@ -27,7 +26,7 @@ function setPath(target: Raw, path: string, value: unknown): void {
 }
 
 /** Merge order: config file < environment < flags; parsed once and frozen. */
-export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): ProxyConfig {
+export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): Promise<ProxyConfig> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -42,7 +41,8 @@ export function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): ProxyCo
     },
     strict: true,
   });
-  const raw: Raw = values.config === undefined ? {} : ((parseYaml(readFileSync(values.config, 'utf8')) ?? {}) as Raw);
+  // yaml is loaded only when a file is given: start-up time and memory matter for `serve`.
+  const raw: Raw = values.config === undefined ? {} : (((await import('yaml')).parse(readFileSync(values.config, 'utf8')) ?? {}) as Raw);
   for (const [name, path] of Object.entries(SERVE_ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;

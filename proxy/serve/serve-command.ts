@@ -11,7 +11,7 @@ import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
 export async function serveCommand(argv: string[]): Promise<void> {
   let config;
   try {
-    config = loadServeConfig(argv, process.env);
+    config = await loadServeConfig(argv, process.env);
   } catch (error) {
     process.stderr.write(`rollcall serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
     process.exitCode = 2;

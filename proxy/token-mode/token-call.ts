@@ -7,6 +7,7 @@ import { recordCall, type CallStart } from '../calls/call-recorder.ts';
 import type { Lookup } from '../conversation/conversation-index.ts';
 import type { EngineHttp, TokenDriver } from '../drivers/driver-types.ts';
 import { mapUpstreamError } from '../upstream/map-upstream-error.ts';
+import { sentWithoutPrompt } from '../../src/store/sent-record.ts';
 import { buildGenerateRequest } from './generate-request.ts';
 import { planTokenPrompt, type PromptPlan } from './token-prompt.ts';
 import { serveTokenStream } from './token-stream.ts';
@@ -41,7 +42,10 @@ export async function serveTokenCall(ctx: CallContext, reply: FastifyReply, star
     throw mapped;
   }
   const generate = buildGenerateRequest(request, runtime.rollout.record.sampling, plan.promptIds, maxTokensCap, ctx.engineSetup.capabilities?.maxModelLen ?? null);
-  start.sentJson = JSON.stringify(driver.buildGenerateBody(generate));
+  const body = driver.buildGenerateBody(generate);
+  start.sentJson = JSON.stringify(body);
+  const promptKey = Object.keys(body).find((key) => body[key] === generate.promptIds);
+  if (promptKey !== undefined) start.sentRecord = sentWithoutPrompt(body, promptKey);
   const call: TokenCall = {
     driver,
     request,

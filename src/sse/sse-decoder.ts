@@ -13,15 +13,18 @@ export type SseEvent = {
 };
 
 const LF = 0x0a;
-const CR = 0x0d;
 
-/** Index just past the first blank line (the end of an event), or -1. */
+/**
+ * Index just past the first blank line at or after `from` (the end of an event), or -1. Engines
+ * send "\n\n"; "\r\n\r\n" is accepted too. Uses the native `indexOf` scan.
+ */
 function findEventEnd(buffer: Buffer, from: number): number {
-  for (let i = Math.max(from, 1); i < buffer.length; i++) {
-    if (buffer[i] !== LF) continue;
-    if (buffer[i - 1] === LF) return i + 1;
-    if (buffer[i - 1] === CR && i >= 3 && buffer[i - 2] === LF && buffer[i - 3] === CR) return i + 1;
-    if (buffer[i - 1] === CR && i >= 2 && buffer[i - 2] === LF) return i + 1;
+  let at = buffer.indexOf(LF, from);
+  while (at !== -1) {
+    const next = buffer[at + 1];
+    if (next === LF) return at + 2;
+    if (next === 0x0d && buffer[at + 2] === LF) return at + 3;
+    at = buffer.indexOf(LF, at + 1);
   }
   return -1;
 }
@@ -49,19 +52,21 @@ export class SseDecoder {
 
   /** Feeds bytes; returns the events completed by them, in order. */
   push(chunk: Uint8Array): SseEvent[] {
-    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    const incoming = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.pending = this.pending.length === 0 ? incoming : Buffer.concat([this.pending, incoming]);
     const events: SseEvent[] = [];
     let start = 0;
     let end = findEventEnd(this.pending, this.scanFrom);
     while (end !== -1) {
+      // Events are views into the chunk: the chunk is not reused by undici once yielded.
       const raw = this.pending.subarray(start, end);
       const parsed = parseEventText(raw.toString('utf8'));
-      if (parsed !== null) events.push({ ...parsed, raw: Buffer.from(raw) });
+      if (parsed !== null) events.push({ ...parsed, raw });
       start = end;
-      end = findEventEnd(this.pending, start + 1);
+      end = findEventEnd(this.pending, start);
     }
     this.pending = start === 0 ? this.pending : Buffer.from(this.pending.subarray(start));
-    this.scanFrom = Math.max(0, this.pending.length - 3);
+    this.scanFrom = Math.max(0, this.pending.length - 2);
     return events;
   }
 

@@ -2,7 +2,8 @@ import { packFloat32, packInt32, unpackFloat32, unpackInt32 } from './blobs.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import type { CallError, CallFlags, CallMode, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
 
-type ChoiceMeta = { index: number; length: number; finishReason: string | null; stopReason?: string | number | null };
+/** Per choice: its id count, and its logprob count when that differs (a call kept as untrainable). */
+type ChoiceMeta = { index: number; length: number; logprobLength?: number; finishReason: string | null; stopReason?: string | number | null };
 
 type CallRow = {
   id: number;
@@ -42,16 +43,19 @@ function toChoices(row: CallRow): ChoiceCapture[] {
   const ids = unpackInt32(row.completion_ids);
   const logprobs = unpackFloat32(row.logprobs);
   const metas = JSON.parse(row.choice_lengths_json) as ChoiceMeta[];
-  let offset = 0;
+  let idAt = 0;
+  let logprobAt = 0;
   return metas.map((meta) => {
+    const logprobLength = meta.logprobLength ?? meta.length;
     const choice: ChoiceCapture = {
       index: meta.index,
-      completionIds: ids.slice(offset, offset + meta.length),
-      logprobs: logprobs.slice(offset, offset + meta.length),
+      completionIds: ids.slice(idAt, idAt + meta.length),
+      logprobs: logprobs.slice(logprobAt, logprobAt + logprobLength),
       finishReason: meta.finishReason,
       ...(meta.stopReason === undefined ? {} : { stopReason: meta.stopReason }),
     };
-    offset += meta.length;
+    idAt += meta.length;
+    logprobAt += logprobLength;
     return choice;
   });
 }
@@ -115,8 +119,22 @@ export class CallStore {
 
   /** Commits one call in its own transaction (an autocommit statement); returns its id. */
   insert(call: CallRecord): number {
-    const allIds = call.choices.flatMap((c) => c.completionIds);
-    const allLogprobs = call.choices.flatMap((c) => c.logprobs);
+    let idCount = 0;
+    let logprobCount = 0;
+    for (const choice of call.choices) {
+      idCount += choice.completionIds.length;
+      logprobCount += choice.logprobs.length;
+    }
+    const allIds = new Int32Array(idCount);
+    const allLogprobs = new Float32Array(logprobCount);
+    let idAt = 0;
+    let logprobAt = 0;
+    for (const choice of call.choices) {
+      allIds.set(choice.completionIds, idAt);
+      allLogprobs.set(choice.logprobs, logprobAt);
+      idAt += choice.completionIds.length;
+      logprobAt += choice.logprobs.length;
+    }
     const result = this.insertStmt.run({
       rolloutId: call.rolloutId,
       seq: call.seq,
@@ -131,7 +149,13 @@ export class CallStore {
       completionIds: call.choices.length === 0 ? null : packInt32(allIds),
       logprobs: call.choices.length === 0 ? null : packFloat32(allLogprobs),
       choiceLengths: JSON.stringify(
-        call.choices.map((c) => ({ index: c.index, length: c.completionIds.length, finishReason: c.finishReason, ...(c.stopReason === undefined ? {} : { stopReason: c.stopReason }) })),
+        call.choices.map((c) => ({
+          index: c.index,
+          length: c.completionIds.length,
+          ...(c.logprobs.length === c.completionIds.length ? {} : { logprobLength: c.logprobs.length }),
+          finishReason: c.finishReason,
+          ...(c.stopReason === undefined ? {} : { stopReason: c.stopReason }),
+        })),
       ),
       finishReason: call.choices[0]?.finishReason ?? null,
       usageJson: call.usage === null ? null : JSON.stringify(call.usage),

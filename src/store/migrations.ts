@@ -26,6 +26,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX rollouts_status ON rollouts (status, created_at);
    CREATE INDEX rollouts_task ON rollouts (task_id, created_at);
    CREATE INDEX rollouts_group ON rollouts (group_id, created_at);
+   CREATE INDEX rollouts_expiry ON rollouts (expires_at) WHERE status = 'open';
    CREATE TABLE calls (
      id INTEGER PRIMARY KEY,
      rollout_id TEXT NOT NULL REFERENCES rollouts (id),

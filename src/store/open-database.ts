@@ -14,6 +14,8 @@ export function openDatabase(path: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Checkpoints run on a timer (see checkpointWal), not inside a commit; this is a backstop.
+  db.pragma('wal_autocheckpoint = 16384');
   migrate(db);
   return db;
 }
@@ -30,4 +32,9 @@ export function migrate(db: SqliteDatabase): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/** Moves committed WAL pages into the database file without waiting for readers. */
+export function checkpointWal(db: SqliteDatabase): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
 }

@@ -59,7 +59,7 @@ export type CallRecord = {
   isStream: boolean;
   /** The body exactly as the client sent it. */
   requestJson: string;
-  /** What was sent to the engine, as JSON text (null when nothing was sent). */
+  /** What was sent to the engine, in its stored form (src/store/sent-record.ts; null when nothing was sent). */
   sentJson: string | null;
   /** The answer without its bulky id and logprob arrays (those live in the blobs). */
   response: unknown;

@@ -96,7 +96,7 @@ export class RolloutStore {
        ORDER BY created_at, id
        LIMIT @limit`,
     );
-    this.openStmt = db.prepare<[], RolloutRow>("SELECT * FROM rollouts WHERE status = 'open'");
+    this.openStmt = db.prepare<[number], RolloutRow>("SELECT * FROM rollouts WHERE status = 'open' AND expires_at <= ?");
     this.countOpenStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM rollouts WHERE status = 'open'");
   }
 
@@ -161,7 +161,8 @@ export class RolloutStore {
     return this.countOpenStmt.get()?.n ?? 0;
   }
 
-  listOpen(): RolloutRecord[] {
-    return this.openStmt.all().map(toRecord);
+  /** Open rollouts whose time to live ended at or before `now`. */
+  listExpired(now: number): RolloutRecord[] {
+    return this.openStmt.all(now).map(toRecord);
   }
 }

@@ -4,6 +4,7 @@ import type { StoredCall } from '../../../src/store/records.ts';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
 import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { expandSent } from '../../../src/store/sent-record.ts';
 
 let engine: FakeEngine;
 let proxy: Harness;
@@ -60,7 +61,7 @@ test('every recorded call meets the capture invariants and equals what the engin
     assert.ok(call, JSON.stringify(shape));
     checkInvariants(call);
     assert.equal(call.choices.length, (shape.n as number | undefined) ?? 1);
-    const direct = await directEngineAnswer(call.sentJson!);
+    const direct = await directEngineAnswer(JSON.stringify(expandSent(call.sentJson, call.requestJson, call.promptIds)));
     assert.deepEqual(call.promptIds, direct.prompt_token_ids, JSON.stringify(shape));
     for (const choice of call.choices) {
       const engineChoice = direct.choices.find((c) => c.index === choice.index);

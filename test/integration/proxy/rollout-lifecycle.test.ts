@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { expandSent } from '../../../src/store/sent-record.ts';
 
 let engine: FakeEngine;
 let proxy: Harness;
@@ -78,7 +79,7 @@ test('the per-turn cap ends the answer with finish_reason length; the client ask
   assert.equal(body.usage.completion_tokens, 3);
   const [call] = proxy.store.calls.listForRollout(rolloutId);
   assert.equal(JSON.parse(call!.requestJson).max_tokens, 500, 'the client request is kept as sent');
-  assert.equal(JSON.parse(call!.sentJson!).max_completion_tokens, 3);
+  assert.equal((expandSent(call!.sentJson, call!.requestJson, call!.promptIds) as { max_completion_tokens: number }).max_completion_tokens, 3);
   assert.equal(call!.trainable, true);
 });
 

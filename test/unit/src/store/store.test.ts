@@ -76,3 +76,16 @@ test('rollouts list by filter with a stable cursor order, and close only once', 
   assert.deepEqual(store.rollouts.list({ limit: 10, status: 'finished' }).map((r) => r.id), ['r1']);
   assert.equal(store.rollouts.countOpen(), 4);
 });
+
+test('a call whose logprob count differs from its id count is kept exactly as the engine sent it', () => {
+  const store = openStore(':memory:');
+  store.rollouts.insert(rollout('r1', 10), Buffer.from('k1'));
+  const odd = call('r1', 1);
+  odd.choices = [
+    { index: 0, completionIds: [4, 5, 6], logprobs: [Math.fround(-0.5)], finishReason: 'stop' },
+    { index: 1, completionIds: [7], logprobs: [Math.fround(-1), Math.fround(-2)], finishReason: 'stop' },
+  ];
+  store.calls.insert(odd);
+  const [stored] = store.calls.listForRollout('r1');
+  assert.deepEqual(stored?.choices.map((c) => [c.completionIds, c.logprobs]), [[[4, 5, 6], [-0.5]], [[7], [-1, -2]]]);
+});
