@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY proxy ./proxy
 COPY trainer ./trainer
+COPY cli ./cli
 COPY adapters ./adapters
 COPY examples ./examples
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev

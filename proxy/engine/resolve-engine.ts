@@ -5,7 +5,13 @@ import { EnginePool } from '../upstream/engine-pool.ts';
 import { driverFor } from './engine-drivers.ts';
 
 /** The engine as the proxy will use it: its driver, the mode calls run in, what it reported. */
-export type ResolvedEngine = { driver: EngineDriver; mode: 'token' | 'chat'; capabilities: EngineCapabilities | null };
+export type ResolvedEngine = {
+  driver: EngineDriver;
+  mode: 'token' | 'chat';
+  capabilities: EngineCapabilities | null;
+  /** Set when no replica answered at start: the mode is assumed and calls fail until one does. */
+  warning?: string;
+};
 
 const capabilityError = (origin: string, caps: EngineCapabilities | null, need: string) =>
   new RollcallError('RC_ERR_ENGINE_CAPABILITY', { origin, version: caps?.version ?? 'unknown version', need });
@@ -46,6 +52,10 @@ export async function detectEngine(config: EngineConfig, pool: EnginePool): Prom
       throw capabilityError(origin, caps, `neither mode works: ${tokenNeed}; ${chatNeed}`);
     }
     return { ...assumed, capabilities: caps };
+  }
+  if (lastError instanceof RollcallError && lastError.code === 'RC_ERR_UPSTREAM_CONNECT') {
+    // Engines often come up after the proxy: start anyway; health checks bring the replica in.
+    return { ...assumed, warning: `no replica answered at start (${lastError.message}); assuming ${assumed.mode} mode until one does` };
   }
   throw new RollcallError('RC_ERR_ENGINE_CAPABILITY', {
     origin: pool.origins.join(', '),

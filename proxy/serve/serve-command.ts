@@ -33,6 +33,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const { app } = buildApp({ config, store, logger, adminToken: admin.token, engines: engine });
   const address = await app.listen({ host: config.host, port: config.port });
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
+  for (const [name, resolved] of Object.entries(engine)) {
+    if (resolved.warning !== undefined) process.stderr.write(`rollcall serve: warning: engine ${name}: ${resolved.warning}\n`);
+  }
   process.stdout.write(
     `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${engine.policy?.mode} mode${engine.policy?.capabilities?.version ? `, version ${engine.policy.capabilities.version}` : ''})\n  database:    ${config.dbPath}\n`,
   );

@@ -21,14 +21,14 @@ export class RollcallError extends Error {
   /** Extra response headers, such as Retry-After. */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, options: { cause?: unknown; param?: string | null; status?: number; headers?: Record<string, string> } = {}) {
+  constructor(code: ErrorCode, params: ErrorParams = {}, options: { cause?: unknown; param?: string | null; status?: number; headers?: Record<string, string>; retryable?: boolean } = {}) {
     const spec = ERROR_CODES[code];
     super(formatMessage(spec.message, params), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RollcallError';
     this.code = code;
     this.status = options.status ?? spec.status;
     this.type = spec.type;
-    this.retryable = spec.retryable;
+    this.retryable = options.retryable ?? spec.retryable;
     this.param = options.param ?? null;
     this.params = params;
     this.headers = options.headers ?? {};
@@ -46,4 +46,9 @@ export type OpenAiErrorBody = {
 
 export function isRollcallError(value: unknown): value is RollcallError {
   return value instanceof RollcallError;
+}
+
+/** True for a RollcallError whose code is one of `codes`. */
+export function hasCode<C extends string>(value: unknown, codes: readonly C[]): value is RollcallError & { code: C } {
+  return value instanceof RollcallError && (codes as readonly string[]).includes(value.code);
 }

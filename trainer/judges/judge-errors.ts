@@ -1,11 +1,6 @@
-/**
- * Judge errors as data: a stable code, a message and whether retrying can help.
- *
- * The house rule is that only `src/errors` defines error classes; until the judge codes are
- * registered there, this module builds plain `Error`s carrying the same fields (`code`,
- * `retryable`, `cause`) so callers can already branch on `code` and the move is mechanical.
- * A retired code is never reused.
- */
+import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
+
+/** The judges' registry codes (`src/errors/registry.ts`); a judge error is a RollcallError with one. */
 
 export const JUDGE_ERROR_CODES = [
   'RC_ERR_JUDGE_NO_REFERENCE',
@@ -24,23 +19,12 @@ export const JUDGE_ERROR_CODES = [
 
 export type JudgeErrorCode = (typeof JUDGE_ERROR_CODES)[number];
 
-export type JudgeError = Error & {
-  readonly code: JudgeErrorCode;
-  readonly retryable: boolean;
-};
-
-const RETRYABLE: ReadonlySet<JudgeErrorCode> = new Set(['RC_ERR_JUDGE_LLM_UNAVAILABLE']);
+export type JudgeError = RollcallError & { readonly code: JudgeErrorCode };
 
 export function judgeError(code: JudgeErrorCode, message: string, cause?: unknown): JudgeError {
-  const error = new Error(message, cause === undefined ? undefined : { cause });
-  error.name = 'JudgeError';
-  return Object.assign(error, { code, retryable: RETRYABLE.has(code) });
+  return new RollcallError(code, { detail: message }, cause === undefined ? {} : { cause }) as JudgeError;
 }
 
 export function isJudgeError(value: unknown): value is JudgeError {
-  return (
-    value instanceof Error &&
-    typeof (value as Partial<JudgeError>).code === 'string' &&
-    (JUDGE_ERROR_CODES as readonly string[]).includes((value as JudgeError).code)
-  );
+  return hasCode(value, JUDGE_ERROR_CODES);
 }

@@ -1,3 +1,4 @@
+import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
 /**
  * Metrics errors as data: a stable code, a message and whether retrying can help.
  *
@@ -25,30 +26,15 @@ export const METRICS_ERROR_CODES = [
 
 export type MetricsErrorCode = (typeof METRICS_ERROR_CODES)[number];
 
-export type MetricsError = Error & {
-  readonly code: MetricsErrorCode;
-  readonly retryable: boolean;
-};
+export type MetricsError = RollcallError & { readonly code: MetricsErrorCode };
 
-// A full disk or a flaky network mount can recover; corrupt bytes and closed writers cannot.
-const RETRYABLE: ReadonlySet<MetricsErrorCode> = new Set(['RC_ERR_METRICS_IO']);
-
-export function metricsError(
-  code: MetricsErrorCode,
-  message: string,
-  cause?: unknown,
-): MetricsError {
-  const error = new Error(message, cause === undefined ? undefined : { cause });
-  error.name = 'MetricsError';
-  return Object.assign(error, { code, retryable: RETRYABLE.has(code) });
+// Retry per the registry: a full disk or a flaky mount (IO) can recover; corrupt bytes cannot.
+export function metricsError(code: MetricsErrorCode, message: string, cause?: unknown): MetricsError {
+  return new RollcallError(code, { detail: message }, cause === undefined ? {} : { cause }) as MetricsError;
 }
 
 export function isMetricsError(value: unknown): value is MetricsError {
-  return (
-    value instanceof Error &&
-    typeof (value as Partial<MetricsError>).code === 'string' &&
-    (METRICS_ERROR_CODES as readonly string[]).includes((value as MetricsError).code)
-  );
+  return hasCode(value, METRICS_ERROR_CODES);
 }
 
 /** Runs a file-system call, converting its failure to `RC_ERR_METRICS_IO` with the path. */

@@ -1,12 +1,6 @@
-/**
- * Task-reading and environment-service errors as data: a stable code, a message, whether
- * retrying can help, and `cause`.
- *
- * The house rule is that only `src/errors` defines error classes; until these codes are registered
- * there, this module builds plain `Error`s carrying the same fields (as `judge-errors.ts` does), so
- * callers can already branch on `code` and the move to `RollcallError` is mechanical.
- * A retired code is never reused.
- */
+import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
+
+/** Task-reading and env-service registry codes; a task error is a RollcallError with one. */
 
 export const TASK_ERROR_CODES = [
   'RC_ERR_TASKS_NOT_FOUND',
@@ -24,29 +18,18 @@ export const TASK_ERROR_CODES = [
 
 export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number];
 
-export type TaskError = Error & {
-  readonly code: TaskErrorCode;
-  readonly retryable: boolean;
-};
+export type TaskError = RollcallError & { readonly code: TaskErrorCode };
 
-const RETRYABLE: ReadonlySet<TaskErrorCode> = new Set(['RC_ERR_ENV_UNREACHABLE', 'RC_ERR_ENV_TIMEOUT']);
-
-export function taskError(
-  code: TaskErrorCode,
-  message: string,
-  options: { cause?: unknown; retryable?: boolean } = {},
-): TaskError {
-  const error = new Error(message, options.cause === undefined ? undefined : { cause: options.cause });
-  error.name = 'TaskError';
-  return Object.assign(error, { code, retryable: options.retryable ?? RETRYABLE.has(code) });
+/** `retryable` overrides the registry where an env service's answer says better (429, 503). */
+export function taskError(code: TaskErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}): TaskError {
+  return new RollcallError(code, { detail: message }, {
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+    ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
+  }) as TaskError;
 }
 
 export function isTaskError(value: unknown): value is TaskError {
-  return (
-    value instanceof Error &&
-    typeof (value as Partial<TaskError>).code === 'string' &&
-    (TASK_ERROR_CODES as readonly string[]).includes((value as TaskError).code)
-  );
+  return hasCode(value, TASK_ERROR_CODES);
 }
 
 /** The message of anything thrown, for wrapping into a clearer error. */
