@@ -30,10 +30,26 @@ export const EXECUTE_PYTHON_CODE_TOOL = {
   },
 } as const;
 
-function capped(chunks: Buffer[], limit: number): string {
-  const all = Buffer.concat(chunks);
-  if (all.length <= limit) return all.toString('utf8');
-  return `${all.subarray(0, limit).toString('utf8')}\n[… ${all.length - limit} more bytes cut]`;
+/** Keeps the first `limit` bytes of a stream and counts the rest. */
+class CappedOutput {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private seenBytes = 0;
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Buffer): void {
+    this.seenBytes += chunk.length;
+    const room = this.limit - this.keptBytes;
+    if (room <= 0) return;
+    const piece = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    this.kept.push(piece);
+    this.keptBytes += piece.length;
+  }
+
+  text(): string {
+    const text = Buffer.concat(this.kept).toString('utf8');
+    return this.seenBytes > this.keptBytes ? `${text}\n[… ${this.seenBytes - this.keptBytes} more bytes cut]` : text;
+  }
 }
 
 /**
@@ -52,16 +68,11 @@ export async function executePythonCode(code: string, options: PythonRunOptions 
     await writeFile(join(scratch, 'main.py'), code);
     return await new Promise<PythonRun>((resolve) => {
       const child = spawn(options.python ?? 'python3', ['main.py'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', HOME: scratch } });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
+      const out = new CappedOutput(limit);
+      const err = new CappedOutput(limit);
       let timedOut = false;
-      const keep = (into: Buffer[]) => (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= limit * 4) into.push(chunk);
-      };
-      child.stdout.on('data', keep(out));
-      child.stderr.on('data', keep(err));
+      child.stdout.on('data', (chunk: Buffer) => out.add(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.add(chunk));
       const kill = () => child.kill('SIGKILL');
       const timer = setTimeout(() => {
         timedOut = true;
@@ -75,8 +86,8 @@ export async function executePythonCode(code: string, options: PythonRunOptions 
       child.on('close', (code) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', kill);
-        const stderr = capped(err, limit) + (timedOut ? `\n[killed after ${options.timeoutMs ?? 10_000} ms]` : '');
-        resolve({ returncode: code, stdout: capped(out, limit), stderr, timedOut });
+        const stderr = err.text() + (timedOut ? `\n[killed after ${options.timeoutMs ?? 10_000} ms]` : '');
+        resolve({ returncode: code, stdout: out.text(), stderr, timedOut });
       });
     });
   } finally {
