@@ -18,7 +18,7 @@ const capabilityError = (origin: string, caps: EngineCapabilities | null, need: 
 
 /** Picks the mode without asking the engine (detection off): token where the driver has it. */
 export function assumeEngine(config: EngineConfig): ResolvedEngine {
-  const driver = driverFor(config.kind);
+  const driver = driverFor(config.kind, config);
   const mode = config.mode === 'auto' ? (driver.token !== null ? 'token' : 'chat') : config.mode;
   if ((mode === 'token' ? driver.token : driver.chat) === null) {
     throw new RollcallError('RC_ERR_ENGINE_MODE_UNSUPPORTED', { engine: config.kind, mode });

@@ -14,6 +14,11 @@ export const EngineConfigSchema = z.strictObject({
   toolParser: z.enum(['hermes', 'qwen3_coder', 'none']).default('hermes').describe('Token mode: the tool-call format the model writes'),
   reasoningParser: z.boolean().default(true).describe('Token mode: split <think>…</think> into the reasoning field'),
   eosTokenId: z.number().int().min(0).optional().describe('Token mode: the id closing an assistant turn; learned from the first completion that stops on it when unset'),
+  tokenizerPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Token mode: render chat templates locally from this model folder (tokenizer.json + tokenizer_config.json) instead of the engine's /tokenize; required for SGLang token mode"),
   detectAtStart: z.boolean().default(true).describe('Probe the engine at start and refuse a mode it cannot serve'),
   upstreams: z
     .array(z.url({ protocol: /^https?$/ }))

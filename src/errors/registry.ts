@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   RC_ERR_UPSTREAM_SERVER_ERROR: spec(502, 'upstream_error', 'The engine failed with status {engineStatus}: {detail}', true),
   RC_ERR_UPSTREAM_STREAM_BROKEN: spec(502, 'upstream_error', 'The engine stream broke after it started: {detail}', true),
   RC_ERR_UPSTREAM_BAD_RESPONSE: spec(502, 'upstream_error', 'The engine sent a response rollcall cannot read: {detail}'),
+  RC_ERR_RENDER_TEMPLATE: spec(400, 'invalid_request_error', 'Rendering the chat template locally from {modelDir} failed: {detail}'),
   RC_ERR_JUDGE_NO_REFERENCE: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_LLM_NO_MODEL: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_LLM_UNAVAILABLE: spec(502, 'judge_error', '{detail}', true),

@@ -1,0 +1,74 @@
+"""Checkpoints: `POST /checkpoint {path}`, `POST /restore {path}`, `--resume DIR`.
+
+Layout of `path` (created if missing):
+
+* the model in Hugging Face format, at the top level so vLLM or `from_pretrained` can read the
+  folder directly: `config.json` + safetensors for a full fine-tune; for LoRA the peft adapter
+  (`adapter_config.json` + `adapter_model.safetensors`, loadable by vLLM's `/v1/load_lora_adapter`)
+  plus `rollcall-lora.json` naming the base model;
+* the tokenizer (`save_pretrained`);
+* `optimizer.pt`: the AdamW state (absent before the first step);
+* `worker-state.json`: `{policyVersion, step, lora, model, savedAt, format}`, written last, so a
+  folder without it is an interrupted save and restore refuses it.
+
+Restore loads the weights in place (parameters keep their identity, so the optimizer's references
+stay valid), then the optimizer state, then the counters.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import bad_request
+from .policy_model import PolicyModel, Tokenizer
+from .train_step import Learner
+
+STATE_FILE = "worker-state.json"
+OPTIMIZER_FILE = "optimizer.pt"
+FORMAT = 1
+
+
+def save_checkpoint(path: Path, policy: PolicyModel, tokenizer: Tokenizer, learner: Learner) -> dict[str, Any]:
+    path.mkdir(parents=True, exist_ok=True)
+    stale = path / STATE_FILE
+    if stale.exists():
+        stale.unlink()
+    policy.save_weights(path)
+    tokenizer.save(path)
+    if learner.optimizer is not None:
+        torch.save(learner.optimizer.state_dict(), path / OPTIMIZER_FILE)
+    state = {
+        "format": FORMAT,
+        "policyVersion": learner.policy_version,
+        "step": learner.step,
+        "lora": policy.is_lora,
+        "model": policy.name,
+        "savedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (path / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+    return state
+
+
+def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dict[str, Any]:
+    state_file = path / STATE_FILE
+    if not state_file.is_file():
+        raise bad_request(f"{path}: no {STATE_FILE} (not a worker checkpoint, or an interrupted save)", "path")
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    if bool(state.get("lora")) != policy.is_lora:
+        kind = "a LoRA adapter" if state.get("lora") else "full weights"
+        raise bad_request(f"{path} holds {kind}, but the worker was started {'with' if policy.is_lora else 'without'} LoRA", "path")
+    policy.load_weights(path)
+    optimizer_file = path / OPTIMIZER_FILE
+    if optimizer_file.is_file():
+        optimizer = learner.ensure_optimizer()
+        optimizer.load_state_dict(torch.load(optimizer_file, map_location=policy.device, weights_only=True))
+    else:
+        learner.optimizer = None  # a checkpoint from before the first step: start AdamW afresh
+    learner.policy_version = int(state["policyVersion"])
+    learner.step = int(state.get("step", 0))
+    return state

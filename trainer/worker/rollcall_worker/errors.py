@@ -1,0 +1,46 @@
+"""Errors the worker answers with, in vLLM's envelope (engine-protocols.md §1.12).
+
+`{"error": {"message", "type", "param", "code"}}`, where `type` is the HTTP status phrase in
+CamelCase plus "Error" and `code` repeats the status, so the proxy's error mapping (400 + "context
+length" = overflow, 5xx = retryable) works on the worker exactly as on vLLM.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+
+def error_type(status: int) -> str:
+    """400 → "BadRequestError", 500 → "InternalServerError" (vLLM's naming)."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return "InternalServerError"
+    name = "".join(ch for ch in phrase if ch.isalnum())
+    return name if name.endswith("Error") else f"{name}Error"
+
+
+class WorkerError(Exception):
+    """An error with an HTTP status; raised by validation, turned into a body by the server."""
+
+    def __init__(self, status: int, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.param = param
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.status, self.message, self.param)
+
+
+def error_body(status: int, message: str, param: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": error_type(status), "param": param, "code": status}}
+
+
+def bad_request(message: str, param: str | None = None) -> WorkerError:
+    return WorkerError(400, message, param)
+
+
+def not_found(message: str, param: str | None = None) -> WorkerError:
+    return WorkerError(404, message, param)

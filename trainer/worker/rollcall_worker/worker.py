@@ -1,0 +1,45 @@
+"""The worker's parts, built once at start and passed to the routes (no module-level state)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .generation import Scheduler
+from .model_gate import ModelGate
+from .policy_model import PolicyModel, Tokenizer
+from .train_step import Learner
+
+
+@dataclass
+class Worker:
+    policy: PolicyModel
+    tokenizer: Tokenizer
+    gate: ModelGate
+    scheduler: Scheduler
+    learner: Learner
+    served_name: str
+    created: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def vocab_size(self) -> int:
+        """Ids the model has rows for (its LM head can be larger than the tokenizer, as in Qwen:
+        the sampler may pick such an id, and the next turn's prompt must accept it)."""
+        return self.policy.vocab_size
+
+
+def build_worker(
+    policy: PolicyModel,
+    tokenizer: Tokenizer,
+    served_name: str,
+    max_num_seqs: int = 64,
+    max_batch_tokens: int = 131072,
+    logprobs_mode: str = "sampling",
+    weight_decay: float = 0.01,
+) -> Worker:
+    """Wires the gate, the scheduler (not started) and the learner around one policy."""
+    gate = ModelGate()
+    scheduler = Scheduler(policy, tokenizer.pad_token_id, gate, max_num_seqs, max_batch_tokens, logprobs_mode)
+    learner = Learner(policy, tokenizer.pad_token_id, weight_decay)
+    policy.module.eval()
+    return Worker(policy, tokenizer, gate, scheduler, learner, served_name)
