@@ -15,6 +15,20 @@ import type { PumpOutcome } from './sse-pump.ts';
  * answer, and closing it (commit first, then the final `[DONE]`).
  */
 
+/**
+ * Records a call that failed before any answer was read: aborted when the client went away
+ * (returns null), otherwise failed with the mapped error, which is thrown for the client.
+ */
+export function failBeforeAnswer(ctx: CallContext, start: CallStart, runtime: CallRuntime, error: unknown): null {
+  if (runtime.signal.aborted) {
+    recordCall(ctx, start, { status: 'aborted', capture: null, error: null, ttftMs: null });
+    return null;
+  }
+  const mapped = mapUpstreamError(error, start.replica, ctx.engineConfig);
+  recordCall(ctx, start, { status: 'failed', capture: null, error: mapped, ttftMs: null });
+  throw mapped;
+}
+
 /** Sends the request; null when the client went away first (the call is recorded aborted). */
 export async function sendToEngine(ctx: CallContext, start: CallStart, runtime: CallRuntime, path: string): Promise<EngineResponse | null> {
   let response: EngineResponse;
@@ -22,13 +36,7 @@ export async function sendToEngine(ctx: CallContext, start: CallStart, runtime: 
     response = await ctx.replicas.request(runtime.rollout, { method: 'POST', path, body: start.sentJson, signal: runtime.signal });
     start.replica = response.origin;
   } catch (error) {
-    if (runtime.signal.aborted) {
-      recordCall(ctx, start, { status: 'aborted', capture: null, error: null, ttftMs: null });
-      return null;
-    }
-    const mapped = mapUpstreamError(error, start.replica, ctx.engineConfig);
-    recordCall(ctx, start, { status: 'failed', capture: null, error: mapped, ttftMs: null });
-    throw mapped;
+    return failBeforeAnswer(ctx, start, runtime, error);
   }
   if (response.statusCode === 200) return response;
   const text = await response.body.text().catch(() => '');

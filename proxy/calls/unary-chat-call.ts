@@ -4,8 +4,7 @@ import type { ChatDriver } from '../drivers/driver-types.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
 import type { CallContext, CallRuntime } from './call-context.ts';
 import { recordCall, type CallStart } from './call-recorder.ts';
-import { sendToEngine } from './engine-call.ts';
-import { mapUpstreamError } from '../upstream/map-upstream-error.ts';
+import { failBeforeAnswer, sendToEngine } from './engine-call.ts';
 
 /** Reads a whole engine answer; a failure while reading is recorded and rethrown. */
 export async function readEngineAnswer(ctx: CallContext, start: CallStart, runtime: CallRuntime, path: string, expectChoices: boolean): Promise<{ bytes: Buffer; json: unknown; ttftMs: number } | null> {
@@ -15,13 +14,7 @@ export async function readEngineAnswer(ctx: CallContext, start: CallStart, runti
   try {
     bytes = Buffer.from(await response.body.arrayBuffer());
   } catch (error) {
-    if (runtime.signal.aborted) {
-      recordCall(ctx, start, { status: 'aborted', capture: null, error: null, ttftMs: null });
-      return null;
-    }
-    const mapped = mapUpstreamError(error, start.replica, ctx.engineConfig);
-    recordCall(ctx, start, { status: 'failed', capture: null, error: mapped, ttftMs: null });
-    throw mapped;
+    return failBeforeAnswer(ctx, start, runtime, error);
   }
   const ttftMs = performance.now() - start.startedMs;
   try {

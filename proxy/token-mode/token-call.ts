@@ -3,10 +3,10 @@ import type { ChatParseOptions } from '../../src/parsing/chat-message-parser.ts'
 import type { ToolSpec } from '../../src/parsing/qwen3-coder-values.ts';
 import type { ChatRequest } from '../../src/wire/openai-chat.ts';
 import type { CallContext, CallRuntime } from '../calls/call-context.ts';
-import { recordCall, type CallStart } from '../calls/call-recorder.ts';
+import type { CallStart } from '../calls/call-recorder.ts';
+import { failBeforeAnswer } from '../calls/engine-call.ts';
 import type { Lookup } from '../conversation/conversation-index.ts';
 import type { EngineHttp, TokenDriver } from '../drivers/driver-types.ts';
-import { mapUpstreamError } from '../upstream/map-upstream-error.ts';
 import { sentWithoutPrompt } from '../../src/store/sent-record.ts';
 import { buildGenerateRequest } from './generate-request.ts';
 import { planTokenPrompt, type PromptPlan } from './token-prompt.ts';
@@ -35,11 +35,8 @@ export async function serveTokenCall(ctx: CallContext, reply: FastifyReply, star
   try {
     plan = await planTokenPrompt(lookup, request, driver, ctx.turnDelta, http, runtime.signal);
   } catch (error) {
-    const aborted = runtime.signal.aborted;
-    const mapped = aborted ? null : mapUpstreamError(error, start.replica, ctx.engineConfig);
-    recordCall(ctx, start, { status: aborted ? 'aborted' : 'failed', capture: null, error: mapped, ttftMs: null });
-    if (mapped === null) return 0;
-    throw mapped;
+    failBeforeAnswer(ctx, start, runtime, error);
+    return 0;
   }
   const generate = buildGenerateRequest(request, runtime.rollout.record.sampling, plan.promptIds, maxTokensCap, ctx.engineSetup.capabilities?.maxModelLen ?? null);
   const body = driver.buildGenerateBody(generate);
