@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const COMMANDS = {
   serve: ['../dist/proxy/serve/serve-command.js', 'serveCommand', 'run the recording proxy', false],
   train: ['../dist/cli/train-command.js', 'trainCommand', 'train a policy from a YAML configuration', true],
+  eval: ['../dist/cli/eval-command.js', 'evalCommand', 'validation only: pass@1 and pass@k of the configured tasks', true],
+  export: ['../dist/cli/export-command.js', 'exportCommand', "write a run's training samples as JSONL", false],
 };
 
 const [command, ...args] = process.argv.slice(2);

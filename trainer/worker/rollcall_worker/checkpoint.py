@@ -54,6 +54,15 @@ def save_checkpoint(path: Path, policy: PolicyModel, tokenizer: Tokenizer, learn
     return state
 
 
+def _load_optimizer_state(path: Path, device: torch.device) -> dict[str, Any]:
+    """`weights_only` loading where torch can (2.x); torch 1.13's weights-only unpickler cannot
+    read the floats an optimizer state holds, so there the file — written by this worker — is
+    loaded with the full unpickler."""
+    if int(torch.__version__.split(".")[0]) >= 2:
+        return torch.load(path, map_location=device, weights_only=True)
+    return torch.load(path, map_location=device)
+
+
 def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dict[str, Any]:
     state_file = path / STATE_FILE
     if not state_file.is_file():
@@ -66,7 +75,7 @@ def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dic
     optimizer_file = path / OPTIMIZER_FILE
     if optimizer_file.is_file():
         optimizer = learner.ensure_optimizer()
-        optimizer.load_state_dict(torch.load(optimizer_file, map_location=policy.device, weights_only=True))
+        optimizer.load_state_dict(_load_optimizer_state(optimizer_file, policy.device))
     else:
         learner.optimizer = None  # a checkpoint from before the first step: start AdamW afresh
     learner.policy_version = int(state["policyVersion"])

@@ -1,0 +1,56 @@
+"""Serves a tiny-model worker on 127.0.0.1, port 0, in a thread; a small JSON/SSE client."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from typing import Any
+
+from rollcall_worker.server import build_server
+from rollcall_worker.worker import Worker
+from worker_fixture import tiny_worker
+
+
+class ServedWorker:
+    def __init__(self, seed: int = 0, **options: Any) -> None:
+        self.worker: Worker = tiny_worker(seed, **options)
+        self.server = build_server(self.worker, "127.0.0.1", 0)
+        self.port = self.server.server_address[1]
+        self.worker.scheduler.start()
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.worker.scheduler.stop()
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes, dict[str, str]]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            payload = None if body is None else json.dumps(body)
+            headers = {} if body is None else {"Content-Type": "application/json"}
+            connection.request(method, path, body=payload, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read(), dict(response.getheaders())
+        finally:
+            connection.close()
+
+    def json(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        status, data, _ = self.request(method, path, body)
+        return status, (json.loads(data) if data else None)
+
+    def stream(self, body: Any) -> list[Any]:
+        """The SSE `data:` payloads of a streamed request, parsed; `[DONE]` kept as a string."""
+        status, data, headers = self.request("POST", "/v1/completions", body)
+        assert status == 200, data
+        assert headers.get("Content-Type") == "text/event-stream", headers
+        events = []
+        for block in data.decode("utf-8").split("\n\n"):
+            if not block:
+                continue
+            assert block.startswith("data: "), block
+            payload = block[len("data: "):]
+            events.append(payload if payload == "[DONE]" else json.loads(payload))
+        return events

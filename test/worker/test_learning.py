@@ -1,0 +1,111 @@
+"""One learner step on the tiny model: advantage signs, logprob agreement, normalisation, KL, TIS."""
+
+import math
+import unittest
+from dataclasses import replace
+
+import torch
+
+from rollcall_worker.collate import collate
+from rollcall_worker.losses import token_logprobs
+from rollcall_worker.train_request import Hyper, TrainSample
+from tiny_policy import PAD
+from worker_fixture import as_sample, generate, tiny_worker
+
+PROMPTS = ["<|user|>add 2 and 3\n<|assistant|>", "<|user|>hi\n<|assistant|>", "<|user|>x\n<|assistant|>"]
+
+
+def summed_logprob(worker, sample: TrainSample) -> float:
+    batch = collate([sample], PAD)
+    with torch.no_grad():
+        logits = worker.policy.forward_logits(batch.input_ids, batch.attention_mask, batch.position_ids, keep_last=batch.keep_last)
+    return float((token_logprobs(logits[:, :-1], batch.targets) * batch.mask).sum())
+
+
+class AdvantageSignTest(unittest.TestCase):
+    def step_changes_logprob(self, advantage: float) -> tuple[float, float]:
+        worker = tiny_worker(seed=1)
+        sample = as_sample(generate(worker, PROMPTS[0], max_tokens=8, seed=11), advantage)
+        before = summed_logprob(worker, sample)
+        worker.learner.train_step([sample], Hyper(lr=1e-2))
+        return before, summed_logprob(worker, sample)
+
+    def test_positive_advantage_raises_the_sampled_tokens_logprobs(self) -> None:
+        before, after = self.step_changes_logprob(1.0)
+        self.assertGreater(after, before + 0.1)
+
+    def test_negative_advantage_lowers_them(self) -> None:
+        before, after = self.step_changes_logprob(-1.0)
+        self.assertLess(after, before - 0.1)
+
+
+class LogprobAgreementTest(unittest.TestCase):
+    def test_own_generation_agrees_exactly_in_fp32(self) -> None:
+        worker = tiny_worker(seed=2)
+        samples = [as_sample(generate(worker, p, max_tokens=10, seed=i, temperature=0.7), 1.0) for i, p in enumerate(PROMPTS)]
+        metrics = worker.learner.train_step(samples, Hyper(lr=1e-6, temperature=0.7, microBatchSize=2))
+        self.assertLess(metrics["learner/logprob_diff_max"], 1e-5)
+        self.assertLess(metrics["learner/logprob_diff_mean"], 1e-5)
+        self.assertAlmostEqual(metrics["learner/tis_weight_mean"], 1.0, places=4)
+        self.assertAlmostEqual(metrics["learner/ratio_mean"], 1.0, places=4)
+        self.assertEqual(metrics["learner/trained_tokens"], 30)
+
+    def test_a_temperature_mismatch_shows_in_the_metric(self) -> None:
+        worker = tiny_worker(seed=2)
+        sample = as_sample(generate(worker, PROMPTS[1], max_tokens=10, seed=5, temperature=0.7), 1.0)
+        metrics = worker.learner.train_step([sample], Hyper(lr=1e-6, temperature=1.0))
+        self.assertGreater(metrics["learner/logprob_diff_mean"], 1e-3)
+
+
+class NormalisationTest(unittest.TestCase):
+    def test_micro_batch_size_does_not_change_loss_or_gradient(self) -> None:
+        for mode in ("token-mean", "seq-mean-token-mean", "seq-mean-token-sum-norm"):
+            results = []
+            for size in (1, 2, 3):
+                worker = tiny_worker(seed=4)
+                samples = [as_sample(generate(worker, p, max_tokens=3 + 2 * i, seed=i), 1.0 - i) for i, p in enumerate(PROMPTS)]
+                results.append(worker.learner.train_step(samples, Hyper(lr=1e-3, microBatchSize=size, lossAgg=mode, gradClip=1e9)))
+            for other in results[1:]:
+                self.assertAlmostEqual(results[0]["learner/loss"], other["learner/loss"], places=5, msg=mode)
+                self.assertAlmostEqual(results[0]["learner/grad_norm"], other["learner/grad_norm"], places=4, msg=mode)
+
+
+class TermsTest(unittest.TestCase):
+    def test_kl_to_the_reference_starts_at_zero_and_grows(self) -> None:
+        worker = tiny_worker(seed=5)
+        sample = as_sample(generate(worker, PROMPTS[0], max_tokens=8, seed=3), 1.0)
+        first = worker.learner.train_step([sample], Hyper(lr=5e-2, klCoef=0.1))
+        second = worker.learner.train_step([replace(sample)], Hyper(lr=5e-2, klCoef=0.1))
+        self.assertAlmostEqual(first["learner/kl_ref"], 0.0, places=6)
+        self.assertGreater(second["learner/kl_ref"], 1e-4)
+        self.assertIn("learner/kl_loss", second)
+
+    def test_no_kl_metric_without_a_reference(self) -> None:
+        worker = tiny_worker(seed=5)
+        sample = as_sample(generate(worker, PROMPTS[0], max_tokens=4, seed=3), 1.0)
+        self.assertNotIn("learner/kl_ref", worker.learner.train_step([sample], Hyper()))
+
+    def test_entropy_bonus_and_epochs(self) -> None:
+        worker = tiny_worker(seed=6)
+        sample = as_sample(generate(worker, PROMPTS[2], max_tokens=6, seed=4), 1.0)
+        metrics = worker.learner.train_step([sample], Hyper(lr=1e-2, entropyCoef=0.01, ppoEpochs=3))
+        self.assertGreater(metrics["learner/entropy"], 1.0)
+        self.assertIn("learner/entropy_loss", metrics)
+        self.assertGreater(metrics["learner/ratio_max"], 1.0)  # later epochs see the moved policy
+        self.assertEqual(worker.learner.policy_version, 1)
+
+    def test_tis_caps_tokens_the_engine_found_unlikely(self) -> None:
+        worker = tiny_worker(seed=7)
+        sample = as_sample(generate(worker, PROMPTS[0], max_tokens=5, seed=2), 1.0)
+        n = sample.prompt_length
+        shifted = replace(sample, logprobs=sample.logprobs[:n] + [v - 2.0 for v in sample.logprobs[n:]])
+        metrics = worker.learner.train_step([shifted], Hyper(lr=1e-6, tisCap=2.0))
+        self.assertAlmostEqual(metrics["learner/tis_weight_mean"], 2.0, places=5)
+        self.assertEqual(metrics["learner/tis_capped_frac"], 1.0)
+        self.assertAlmostEqual(metrics["learner/logprob_diff_mean"], 2.0, places=4)
+        self.assertAlmostEqual(metrics["learner/approx_kl"], -2.0, places=4)
+        self.assertAlmostEqual(metrics["learner/ratio_mean"], math.exp(2.0), places=3)
+
+
+if __name__ == "__main__":
+    unittest.main()

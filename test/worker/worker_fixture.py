@@ -1,0 +1,46 @@
+"""Builds a worker around the tiny model and generates token-exact samples with it."""
+
+from __future__ import annotations
+
+import queue
+
+from rollcall_worker.detokenize import TextTracker
+from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sequence import Sequence
+from rollcall_worker.train_request import TrainSample
+from rollcall_worker.worker import Worker, build_worker
+from tiny_policy import CharTokenizer, TinyPolicy
+
+
+def tiny_worker(seed: int = 0, **options) -> Worker:
+    return build_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", **options)
+
+
+def generate(worker: Worker, prompt: str, max_tokens: int, seed: int, temperature: float = 1.0) -> Sequence:
+    """Generates one choice by stepping the scheduler in this thread (no scheduler thread)."""
+    tokenizer = worker.tokenizer
+    prompt_ids = tokenizer.encode(prompt, False)
+    params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=seed, ignore_eos=True)
+    sequence = Sequence(0, prompt_ids, params, make_generator(seed, worker.policy.device),
+                        TextTracker(tokenizer, prompt_ids, True), queue.Queue(), tokenizer.eos_token_ids)
+    worker.scheduler.submit([sequence])
+    while not sequence.is_finished:
+        worker.scheduler.step()
+    return sequence
+
+
+def as_sample(sequence: Sequence, advantage: float) -> TrainSample:
+    """prompt + completion, the completion trained with its engine logprobs and one advantage."""
+    n_prompt, n_out = len(sequence.prompt_ids), len(sequence.output_ids)
+    return TrainSample(
+        tokens=sequence.prompt_ids + sequence.output_ids,
+        prompt_length=n_prompt,
+        loss_mask=[0] * n_prompt + [1] * n_out,
+        logprobs=[0.0] * n_prompt + sequence.output_logprobs,
+        advantages=[0.0] * n_prompt + [advantage] * n_out,
+    )
+
+
+def as_wire(sample: TrainSample) -> dict:
+    return {"tokens": sample.tokens, "promptLength": sample.prompt_length, "lossMask": sample.loss_mask,
+            "logprobs": sample.logprobs, "advantages": sample.advantages}
