@@ -16,7 +16,7 @@ export type SglangRenderer = {
 };
 
 export const NO_RENDERER_NEED =
-  'SGLang token mode needs a local chat-template renderer (createSglangDriver({ renderer })): SGLang /tokenize has no chat-template form. Use chat mode, or configure a renderer';
+  'SGLang token mode needs a local chat-template renderer (engine.tokenizerPath: a model folder with tokenizer.json and tokenizer_config.json): SGLang /tokenize has no chat-template form. Use chat mode, or set tokenizerPath';
 
 export function noRendererError(): RollcallError {
   return new RollcallError('RC_ERR_ENGINE_CAPABILITY', { origin: 'the SGLang upstream', version: 'any version', need: NO_RENDERER_NEED });

@@ -46,5 +46,5 @@ export function createSglangDriver(options: SglangDriverOptions): EngineDriver {
   return { kind: 'sglang', chat: sglangChat, token, detect: (http) => detectSglang(http, options.renderer) };
 }
 
-/** The registered driver: no renderer yet, so token mode reports itself unavailable. */
+/** The driver without `tokenizerPath`: no renderer, so token mode reports itself unavailable. */
 export const sglangDriver: EngineDriver = createSglangDriver({ renderer: null });
