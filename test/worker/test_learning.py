@@ -10,7 +10,7 @@ from rollcall_worker.collate import collate
 from rollcall_worker.losses import token_logprobs
 from rollcall_worker.train_request import Hyper, TrainSample
 from tiny_policy import PAD
-from worker_fixture import as_sample, generate, tiny_worker
+from worker_fixture import as_sample, generate, generate_together, tiny_worker
 
 PROMPTS = ["<|user|>add 2 and 3\n<|assistant|>", "<|user|>hi\n<|assistant|>", "<|user|>x\n<|assistant|>"]
 
@@ -49,6 +49,13 @@ class LogprobAgreementTest(unittest.TestCase):
         self.assertAlmostEqual(metrics["learner/tis_weight_mean"], 1.0, places=4)
         self.assertAlmostEqual(metrics["learner/ratio_mean"], 1.0, places=4)
         self.assertEqual(metrics["learner/trained_tokens"], 30)
+
+    def test_left_padded_generation_batches_agree_with_right_padded_training(self) -> None:
+        worker = tiny_worker(seed=2)
+        sequences = generate_together(worker, [(PROMPTS[0], 12), (PROMPTS[1], 4), (PROMPTS[2], 9)], seed=3)
+        self.assertEqual(worker.scheduler.forward_count, 12)  # they did share left-padded batches
+        metrics = worker.learner.train_step([as_sample(s, 1.0) for s in sequences], Hyper(lr=1e-6, microBatchSize=2))
+        self.assertLess(metrics["learner/logprob_diff_max"], 1e-5)
 
     def test_a_temperature_mismatch_shows_in_the_metric(self) -> None:
         worker = tiny_worker(seed=2)

@@ -18,15 +18,22 @@ def tiny_worker(seed: int = 0, **options) -> Worker:
 
 def generate(worker: Worker, prompt: str, max_tokens: int, seed: int, temperature: float = 1.0) -> Sequence:
     """Generates one choice by stepping the scheduler in this thread (no scheduler thread)."""
+    return generate_together(worker, [(prompt, max_tokens)], seed, temperature)[0]
+
+
+def generate_together(worker: Worker, jobs: list[tuple[str, int]], seed: int, temperature: float = 1.0) -> list[Sequence]:
+    """Generates several choices in shared (left-padded) batches, stepping the scheduler here."""
     tokenizer = worker.tokenizer
-    prompt_ids = tokenizer.encode(prompt, False)
-    params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=seed, ignore_eos=True)
-    sequence = Sequence(0, prompt_ids, params, make_generator(seed, worker.policy.device),
-                        TextTracker(tokenizer, prompt_ids, True), queue.Queue(), tokenizer.eos_token_ids)
-    worker.scheduler.submit([sequence])
-    while not sequence.is_finished:
+    sequences = []
+    for i, (prompt, max_tokens) in enumerate(jobs):
+        prompt_ids = tokenizer.encode(prompt, False)
+        params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=seed + i, ignore_eos=True)
+        sequences.append(Sequence(i, prompt_ids, params, make_generator(seed + i, worker.policy.device),
+                                  TextTracker(tokenizer, prompt_ids, True), queue.Queue(), tokenizer.eos_token_ids))
+    worker.scheduler.submit(sequences)
+    while not all(s.is_finished for s in sequences):
         worker.scheduler.step()
-    return sequence
+    return sequences
 
 
 def as_sample(sequence: Sequence, advantage: float) -> TrainSample:

@@ -55,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     from .model_loading import load_hf
 
     log.info("rollcall-worker %s: loading %s on %s", __version__, args.model, device)
-    policy, tokenizer = load_hf(
-        args.model, device, args.dtype, args.master_dtype, args.lora_rank, args.lora_alpha, args.lora_dropout,
-        args.lora_target_modules, args.max_model_len, args.gradient_checkpointing,
-    )
+    try:
+        policy, tokenizer = load_hf(
+            args.model, device, args.dtype, args.master_dtype, args.lora_rank, args.lora_alpha, args.lora_dropout,
+            args.lora_target_modules, args.max_model_len, args.gradient_checkpointing,
+        )
+    except ImportError as error:
+        log.error("the worker needs transformers (and peft for --lora-rank): %s", error)
+        return 2
     worker = build_worker(policy, tokenizer, args.served_model_name or args.model, args.max_num_seqs,
                           args.max_batch_tokens, args.logprobs_mode, args.weight_decay)
     if args.resume:

@@ -82,7 +82,10 @@ class Scheduler:
                     self._cond.wait()
                 if self._stopping:
                     return
-            self.step()
+            try:
+                self.step()
+            except Exception:  # noqa: BLE001 — the scheduler thread must survive; requests were told in step()
+                log.exception("scheduler step failed")
 
     def step(self) -> None:
         """Admits, runs one forward over the active set, samples, retires. Thread-safe to call
@@ -105,7 +108,13 @@ class Scheduler:
                 self._active = []
                 return
             for row, sequence in enumerate(batch):
-                event = sequence.accept(sampled.token_ids[row], sampled.logprobs[row], sampled.top[row])
+                try:
+                    event = sequence.accept(sampled.token_ids[row], sampled.logprobs[row], sampled.top[row])
+                except Exception as error:  # noqa: BLE001 — e.g. a tokenizer that cannot decode an id; fail this choice only
+                    log.exception("choice %d failed", sequence.choice_index)
+                    sequence.finish_reason = "error"
+                    sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
+                    continue
                 sequence.events.put(event)
             self._active = [s for s in batch if not s.is_finished]
 

@@ -7,6 +7,7 @@ its n choices still differ; without one each choice draws a random seed.
 
 from __future__ import annotations
 
+import logging
 import queue
 import secrets
 import time
@@ -24,6 +25,7 @@ from .sequence import ErrorEvent, Sequence, TokenEvent
 from .worker import Worker
 
 SEED_MASK = (1 << 63) - 1
+log = logging.getLogger("rollcall_worker.generation")
 
 
 def _sequences(worker: Worker, job: CompletionJob, events: "queue.Queue[TokenEvent | ErrorEvent]") -> list[Sequence]:
@@ -88,8 +90,8 @@ def _stream(
 ) -> None:
     states = [StreamState() for _ in choices]
     remaining = len(sequences)
+    writer = SseWriter(handler)  # headers sent: from here on, failures are stream events
     try:
-        writer = SseWriter(handler)
         while remaining:
             event = events.get()
             if isinstance(event, ErrorEvent):
@@ -111,6 +113,13 @@ def _stream(
         writer.done()
     except (BrokenPipeError, ConnectionResetError):
         pass  # the client went away: stop generating for it
+    except Exception as error:  # noqa: BLE001 — the status line is sent; say it in the stream
+        log.exception("stream failed")
+        try:
+            writer.event(error_body(500, f"{type(error).__name__}: {error}"))
+            writer.done()
+        except OSError:
+            pass
     finally:
         for sequence in sequences:
             sequence.cancelled.set()
