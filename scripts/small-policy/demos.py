@@ -22,39 +22,12 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 
-# copied from examples/math-agent/prompt.ts / python_agent.py
-SYSTEM_PROMPT = "\n".join([
-    "You are a careful math assistant. Solve the problem step by step.",
-    "You may call the execute_python_code tool to compute; it shows only what the code prints, so use print().",
-    "Wait for the tool's answer before you give the final answer.",
-    "Give the final answer as a number in \\boxed{}.",
-])
-TOOL = {
-    "type": "function",
-    "function": {
-        "name": "execute_python_code",
-        "description": "Run Python 3 code and return its return code, stdout and stderr. Only what the code prints is shown: use print().",
-        "parameters": {"type": "object", "properties": {"code": {"type": "string", "description": "The Python code to run"}}, "required": ["code"]},
-    },
-}
+# The agent's own prompt, tool schema and tool (examples/math-agent/python_agent.py): one source.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "math-agent"))
+from python_agent import SYSTEM_PROMPT, TOOL, execute_python_code  # noqa: E402
+
 FLAWS = ("forgot_print", "same_turn", "wrong_op")
-
-
-def execute_python_code(code, timeout=10, cap=8192):
-    """The agent's real tool (python_agent.py), verbatim."""
-    with tempfile.TemporaryDirectory(prefix="rollcall-python-") as scratch:
-        path = os.path.join(scratch, "main.py")
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(code)
-        try:
-            done = subprocess.run([sys.executable, path], cwd=scratch, capture_output=True, timeout=timeout, text=True)
-            code_, out, err = done.returncode, done.stdout[:cap], done.stderr[:cap]
-        except subprocess.TimeoutExpired:
-            code_, out, err = None, "", f"[killed after {timeout} s]"
-    hint = "\n(nothing was printed: use print() to see values)" if code_ == 0 and out == "" else ""
-    return f"returncode: {code_ if code_ is not None else 'none'}\nstdout:\n{out}\nstderr:\n{err}{hint}"
 
 
 def simulated_tool_result(code: str) -> str:
