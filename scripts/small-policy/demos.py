@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 
 # The agent's own prompt, tool schema and tool (examples/math-agent/python_agent.py): one source.
