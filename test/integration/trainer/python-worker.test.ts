@@ -72,3 +72,8 @@ schedule: { steps: 2, tasksPerStep: 2, checkpointEvery: 1 }
   }
   assert.ok(existsSync(join(runDir, 'checkpoints', 'global_step_2', 'worker-state.json')));
 });
+
+test('rollcall worker runs the Python worker with its package on the path', { skip }, async () => {
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'worker', '--help'], { env: { ...process.env, PYTHON } });
+  assert.match(stdout, /usage: python -m rollcall_worker .*--model MODEL/s);
+});
