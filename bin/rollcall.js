@@ -25,9 +25,10 @@ if (!existsSync(modulePath)) {
   process.exit(2);
 }
 if (entry[3]) {
-  // Workflows, judges and agents may be TypeScript files: let them load like JavaScript.
-  const { register } = await import('tsx/esm/api');
-  register();
+  // Workflows, judges and agents may be TypeScript files: let them load like JavaScript. A slim
+  // install without tsx (the packed GPU bundle) loads compiled .js workflows only.
+  const tsx = await import('tsx/esm/api').catch(() => null);
+  tsx?.register();
 }
 const module = await import(modulePath);
 await module[entry[1]](args);
