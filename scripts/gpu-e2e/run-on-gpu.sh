@@ -2,9 +2,12 @@
 # Runs on the GPU machine, from the repository root, with .pack/ carried (scripts/gpu-e2e/pack.sh):
 # builds the small policy, serves it with the worker, and trains it with GRPO through the proxy in
 # token mode with the AgentScope-style math agent and the math judge. Results go to OUT.
-#   scripts/gpu-e2e/run-on-gpu.sh OUT [STEPS] [SFT_STEPS]
+#   scripts/gpu-e2e/run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR...]   (one GRPO run per learning rate,
+#   each from the same warm policy; results in OUT/lr-<LR>/)
 set -euo pipefail
-out="${1:?usage: run-on-gpu.sh OUT [STEPS] [SFT_STEPS]}"; steps="${2:-40}"; sft_steps="${3:-2500}"
+out="${1:?usage: run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR...]}"; steps="${2:-40}"; sft_steps="${3:-2500}"
+shift $(( $# < 3 ? $# : 3 ))
+lrs=("${@:-0.0002}")
 root="$(pwd)"
 work=/tmp/rollcall-e2e
 rm -rf "$work" && mkdir -p "$work/app" "$out"
@@ -15,8 +18,10 @@ echo "== small policy (SFT warm-up)"
 bash scripts/small-policy/run.sh "$work/sp" --steps "$sft_steps" --time-budget-s 200 | tail -5
 cp "$work/sp/summary.json" "$out/warmup-summary.json"
 python3 scripts/gpu-e2e/write_tasks.py "$work/tasks"
-echo "== worker"
-PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype bf16 >"$out/worker.log" 2>&1 &
+for lr in "${lrs[@]}"; do
+dir="$out/lr-$lr" && mkdir -p "$dir"
+echo "== worker (lr $lr)"
+PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype bf16 >"$dir/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 python3 - <<'PY'
@@ -32,7 +37,7 @@ else:
 PY
 cat >"$work/e2e.yaml" <<YAML
 project: gpu-e2e
-runsDir: $work/runs
+runsDir: $work/runs-$lr
 proxy: { engine: { kind: worker, mode: token, upstreams: [http://127.0.0.1:8000] } }
 tasks:
   train: { type: jsonl, path: $work/tasks/train.jsonl }
@@ -42,12 +47,15 @@ workflow: { type: module, module: $work/app/dist/examples/math-agent/agentscope-
 judge: { type: math, madness: { checks: [nonsense, wrong_toolcall], reward: 0 } }
 rollout: { groupSize: 8, concurrency: 64, sampling: { temperature: 1.0, topP: 1.0 }, limits: { maxCalls: 6, maxTokensPerTurn: 160 } }
 algorithm: { estimator: grpo, weighting: episode }
-learner: { type: worker, url: http://127.0.0.1:8000, hyper: { lr: 0.00003, microBatchSize: 32, clipLow: 0.2, clipHigh: 0.28 } }
+learner: { type: worker, url: http://127.0.0.1:8000, hyper: { lr: $lr, microBatchSize: 32, clipLow: 0.2, clipHigh: 0.28 } }
 schedule: { steps: $steps, tasksPerStep: 16, evalEvery: 5, evalBeforeTrain: true, evalTasks: 128, evalPassK: 1, checkpointEvery: 0 }
 YAML
 echo "== train ($steps steps)"
-"$work/node" "$work/app/bin/rollcall.js" train --conf "$work/e2e.yaml" 2>"$out/train.stderr" | tee "$out/train.stdout"
-run_dir="$(ls -d "$work"/runs/gpu-e2e/*/ | head -1)"
-cp "$run_dir/metrics.jsonl" "$out/metrics.jsonl"
-tail -c 200000 "$run_dir/run.log" >"$out/run.log.tail" || true
-nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv >"$out/gpu.csv" || true
+"$work/node" "$work/app/bin/rollcall.js" train --conf "$work/e2e.yaml" 2>"$dir/train.stderr" | tee "$dir/train.stdout"
+run_dir="$(ls -d "$work"/runs-"$lr"/gpu-e2e/*/ | head -1)"
+cp "$run_dir/metrics.jsonl" "$dir/metrics.jsonl"
+tail -c 200000 "$run_dir/run.log" >"$dir/run.log.tail" || true
+nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv >"$dir/gpu.csv" || true
+kill $worker 2>/dev/null || true
+wait $worker 2>/dev/null || true
+done
