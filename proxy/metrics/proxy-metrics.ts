@@ -56,7 +56,6 @@ export class ProxyMetrics {
   readonly tokens = new LabeledCounter('rollcall_tokens_total', 'Tokens recorded, by kind');
   readonly upstreamErrors = new LabeledCounter('rollcall_upstream_errors_total', 'Engine failures by kind');
   readonly untrainable = new LabeledCounter('rollcall_untrainable_calls_total', 'Completed calls recorded as not trainable');
-  readonly rejected = new LabeledCounter('rollcall_rejected_requests_total', 'Requests refused before reaching the engine, by code');
   readonly replicaCalls = new LabeledCounter('rollcall_replica_calls_total', 'Chat calls by replica and outcome');
   readonly replicaTransitions = new LabeledCounter('rollcall_replica_health_changes_total', 'Replicas taken out of or brought back into rotation');
   readonly latency = new Histogram('rollcall_call_duration_seconds', 'Duration of chat calls through the proxy');
@@ -86,7 +85,6 @@ export class ProxyMetrics {
       this.tokens.render(),
       this.upstreamErrors.render(),
       this.untrainable.render(),
-      this.rejected.render(),
       this.replicaCalls.render(),
       this.replicaTransitions.render(),
       this.latency.render(),

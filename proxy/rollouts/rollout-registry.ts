@@ -14,7 +14,6 @@ export type OpenRollout = {
   nextSeq: number;
   callsAdmitted: number;
   tokensUsed: number;
-  inFlight: number;
   /** Answered calls by message history, to link a call to the one it continues. */
   conversation: ConversationIndex;
 };
@@ -68,7 +67,7 @@ export class RolloutRegistry {
     const apiKey = generateRolloutKey();
     const keyHash = hashKey(apiKey);
     this.store.rollouts.insert(record, keyHash);
-    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, inFlight: 0, conversation: new ConversationIndex() });
+    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, conversation: new ConversationIndex() });
     return { record, apiKey };
   }
 
@@ -100,7 +99,6 @@ export class RolloutRegistry {
       nextSeq: this.store.calls.maxSeq(record.id) + 1,
       callsAdmitted: calls.length,
       tokensUsed: calls.reduce((sum, call) => sum + (call.usage?.totalTokens ?? 0), 0),
-      inFlight: 0,
       conversation: indexFromCalls(calls),
     };
     this.remember(rollout);
@@ -127,7 +125,6 @@ export class RolloutRegistry {
       maxTokens = maxTokens === undefined ? left : Math.min(maxTokens, left);
     }
     rollout.callsAdmitted += 1;
-    rollout.inFlight += 1;
     const seq = rollout.nextSeq;
     rollout.nextSeq += 1;
     return { seq, maxTokens };
@@ -135,7 +132,6 @@ export class RolloutRegistry {
 
   /** Called once per admitted call when it ends, whatever its outcome. */
   release(rollout: OpenRollout, totalTokens: number): void {
-    rollout.inFlight -= 1;
     rollout.tokensUsed += totalTokens;
   }
 

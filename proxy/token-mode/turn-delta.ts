@@ -33,7 +33,7 @@ export class TurnDelta {
     this.learnedEos = configuredEos ?? null;
   }
 
-  learnFrom(turn: Pick<Turn, 'completionIds' | 'finishReason' | 'stopReason'>): void {
+  private learnFrom(turn: Pick<Turn, 'completionIds' | 'finishReason' | 'stopReason'>): void {
     const last = turn.completionIds.at(-1);
     if (this.learnedEos === null && last !== undefined && turn.finishReason === 'stop' && turn.stopReason == null) this.learnedEos = last;
   }

@@ -2,7 +2,7 @@ import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import type { EnginePool, EngineRequest, EngineResponse } from './engine-pool.ts';
 
-type Replica = { origin: string; healthy: boolean; pinned: number; failures: number };
+type Replica = { origin: string; healthy: boolean; pinned: number };
 
 /** Who a request is for: a rollout stays on one replica (its prefix cache) while it is healthy. */
 export type ReplicaUser = object;
@@ -23,7 +23,7 @@ export class ReplicaSet {
     private readonly logger: Logger,
     private readonly onState: (origin: string, healthy: boolean) => void = () => {},
   ) {
-    this.replicas = pool.origins.map((origin) => ({ origin, healthy: true, pinned: 0, failures: 0 }));
+    this.replicas = pool.origins.map((origin) => ({ origin, healthy: true, pinned: 0 }));
   }
 
   startHealthChecks(intervalMs: number, timeoutMs: number): void {
@@ -84,12 +84,10 @@ export class ReplicaSet {
       tried.add(replica);
       try {
         const response = await this.pool.request(replica.origin, request);
-        replica.failures = 0;
         return response;
       } catch (error) {
         const failedBeforeAnswer = error instanceof RollcallError && (error.code === 'RC_ERR_UPSTREAM_CONNECT' || error.code === 'RC_ERR_UPSTREAM_RESET');
         if (!failedBeforeAnswer || request.signal?.aborted) throw error;
-        replica.failures += 1;
         this.setHealth(replica, false);
         if (tried.size >= this.replicas.length) throw error;
         this.logger.warn({ replica: replica.origin, code: error.code }, 'failing over to another replica');

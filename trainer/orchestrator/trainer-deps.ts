@@ -14,7 +14,7 @@ export type TrainerDeps = {
   config: TrainerConfig;
   baseDir: string;
   admin: AdminClient;
-  /** The proxy's OpenAI base URL handed to workflows. */
+  /** The model name workflows send (the engine's served model unless configured). */
   model: string;
   runner: WorkflowRunner;
   judge: Judge;

@@ -3,7 +3,7 @@ import { runTrainingStep } from './run-step.ts';
 import { runValidation } from './run-validation.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
-export type TrainingSummary = { stepsRun: number; lastStep: number; resumedFrom: number | null; lastMetrics: Record<string, number> };
+export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number> };
 
 /** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks. */
 export function totalSteps(deps: Pick<TrainerDeps, 'config' | 'trainTasks'>): number {
@@ -60,5 +60,5 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   } finally {
     deps.progress.stop();
   }
-  return { stepsRun: Math.max(0, steps - first + 1), lastStep: steps, resumedFrom, lastMetrics };
+  return { stepsRun: Math.max(0, steps - first + 1), resumedFrom, lastMetrics };
 }

@@ -10,8 +10,6 @@ import { stringify } from 'yaml';
 export type RunFolder = {
   dir: string;
   configFile: string;
-  metricsFile: string;
-  tensorboardDir: string;
   checkpointsDir: string;
   batchesDir: string;
   databaseFile: string;
@@ -22,9 +20,6 @@ export function runFolderAt(dir: string): RunFolder {
   return {
     dir,
     configFile: join(dir, 'config.yaml'),
-    metricsFile: join(dir, 'metrics.jsonl'),
-    // TensorBoard event files sit in the run folder itself: `tensorboard --logdir runs/<project>` shows one run per experiment.
-    tensorboardDir: dir,
     checkpointsDir: join(dir, 'checkpoints'),
     batchesDir: join(dir, 'batches'),
     databaseFile: join(dir, 'trajectories.db'),
