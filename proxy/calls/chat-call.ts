@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { ChatRequest } from '../../src/wire/openai-chat.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
 import { sentAsPatch } from '../../src/store/sent-record.ts';
+import { messagesKey } from '../conversation/conversation-index.ts';
 import { rememberTurns } from '../conversation/remember-turns.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
 import { serveTokenCall } from '../token-mode/token-call.ts';
@@ -26,7 +27,8 @@ export async function serveChatCall(ctx: CallContext, reply: FastifyReply, rollo
 
 async function serveAdmitted(ctx: CallContext, reply: FastifyReply, rollout: OpenRollout, request: ChatRequest, requestJson: string, policyVersion: number): Promise<void> {
   const admission = ctx.registry.admit(rollout);
-  const lookup = rollout.conversation.find(request.messages, request.tools);
+  const key = messagesKey(request.messages, request.tools);
+  const lookup = rollout.conversation.find(key, request.messages);
   const extension = 'extension' in lookup ? lookup.extension.turn : null;
   const start: CallStart = {
     rolloutId: rollout.record.id,
@@ -53,7 +55,7 @@ async function serveAdmitted(ctx: CallContext, reply: FastifyReply, rollout: Ope
   const runtime: CallRuntime = {
     signal: abort.signal,
     rollout,
-    remember: (callId: number, capture: CallCapture) => rememberTurns(rollout.conversation, request.messages, request.tools, callId, capture),
+    remember: (callId: number, capture: CallCapture) => rememberTurns(rollout.conversation, key, callId, capture),
   };
   let totalTokens = 0;
   try {

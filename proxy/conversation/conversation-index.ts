@@ -26,30 +26,33 @@ export type Lookup = { extension: Extension } | { retryOf: Turn } | { fresh: tru
  * call finds the longest earlier call it continues in O(messages). Tools are part of the key:
  * a call with other tools renders another prompt and never continues a call without them.
  */
+/** The hash chain of one call's messages (with its tools), computed once per call. */
+export type MessagesKey = { hashes: readonly string[]; whole: string };
+
+export function messagesKey(messages: readonly ChatMessage[], tools: unknown): MessagesKey {
+  const seed = toolsHash(tools);
+  const hashes = chainHashes(messages.map(canonicalMessage), seed);
+  return { hashes, whole: hashes.at(-1) ?? seed };
+}
+
 export class ConversationIndex {
   /** Hash of (messages + reply) → turns ending there. */
   private readonly byReply = new Map<string, Turn>();
   /** Hash of messages → a turn that was asked exactly these messages (for retries). */
   private readonly byMessages = new Map<string, Turn>();
 
-  add(messages: readonly ChatMessage[], tools: unknown, reply: { content: string | null; toolCalls: readonly WireToolCall[] }, turn: Turn): void {
-    const seed = toolsHash(tools);
-    const hashes = chainHashes(messages.map(canonicalMessage), seed);
-    const last = hashes.at(-1) ?? seed;
-    if (turn.choiceIndex === 0) this.byMessages.set(last, turn);
-    const [replyHash] = chainHashes([canonicalReply(reply)], last);
+  add(key: MessagesKey, reply: { content: string | null; toolCalls: readonly WireToolCall[] }, turn: Turn): void {
+    if (turn.choiceIndex === 0) this.byMessages.set(key.whole, turn);
+    const [replyHash] = chainHashes([canonicalReply(reply)], key.whole);
     this.byReply.set(replyHash as string, turn);
   }
 
-  find(messages: readonly ChatMessage[], tools: unknown): Lookup {
-    const seed = toolsHash(tools);
-    const hashes = chainHashes(messages.map(canonicalMessage), seed);
-    const whole = hashes.at(-1);
-    const retry = whole === undefined ? undefined : this.byMessages.get(whole);
+  find(key: MessagesKey, messages: readonly ChatMessage[]): Lookup {
+    const retry = messages.length === 0 ? undefined : this.byMessages.get(key.whole);
     if (retry !== undefined) return { retryOf: retry };
     for (let i = messages.length - 2; i >= 0; i--) {
       if (messages[i]?.role !== 'assistant') continue;
-      const turn = this.byReply.get(hashes[i] as string);
+      const turn = this.byReply.get(key.hashes[i] as string);
       if (turn !== undefined) return { extension: { turn, appended: messages.slice(i + 1) } };
     }
     return { fresh: true };

@@ -1,21 +1,20 @@
 import type { StoredCall } from '../../src/store/records.ts';
-import type { ChatMessage, ChatRequest, WireToolCall } from '../../src/wire/openai-chat.ts';
+import type { ChatRequest, WireToolCall } from '../../src/wire/openai-chat.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
-import { ConversationIndex } from './conversation-index.ts';
+import { ConversationIndex, messagesKey, type MessagesKey } from './conversation-index.ts';
 
 type ReplyMessage = { content?: string | null; tool_calls?: WireToolCall[] };
 type ResponseShape = { choices?: { index: number; message?: ReplyMessage }[] };
 
 /** Registers every choice of a completed call as a turn later calls may continue. */
-export function rememberTurns(index: ConversationIndex, messages: readonly ChatMessage[], tools: unknown, callId: number, capture: Pick<CallCapture, 'promptIds' | 'choices' | 'response'>): void {
+export function rememberTurns(index: ConversationIndex, key: MessagesKey, callId: number, capture: Pick<CallCapture, 'promptIds' | 'choices' | 'response'>): void {
   if (capture.promptIds === null) return;
   const replies = (capture.response as ResponseShape | null)?.choices ?? [];
   for (const choice of capture.choices) {
     const message = replies.find((r) => r.index === choice.index)?.message;
     if (message === undefined) continue;
     index.add(
-      messages,
-      tools,
+      key,
       { content: message.content ?? null, toolCalls: message.tool_calls ?? [] },
       { callId, choiceIndex: choice.index, promptIds: capture.promptIds, completionIds: choice.completionIds, finishReason: choice.finishReason, stopReason: choice.stopReason ?? null },
     );
@@ -28,7 +27,7 @@ export function indexFromCalls(calls: readonly StoredCall[]): ConversationIndex 
   for (const call of calls) {
     if (call.status !== 'completed') continue;
     const request = JSON.parse(call.requestJson) as ChatRequest;
-    rememberTurns(index, request.messages, request.tools, call.id, { promptIds: call.promptIds, choices: call.choices, response: call.response });
+    rememberTurns(index, messagesKey(request.messages, request.tools), call.id, { promptIds: call.promptIds, choices: call.choices, response: call.response });
   }
   return index;
 }
