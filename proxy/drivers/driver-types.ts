@@ -71,6 +71,8 @@ export type TokenDriver = {
   render(http: EngineHttp, request: RenderRequest, signal: AbortSignal): Promise<number[]>;
   tokenizeText(http: EngineHttp, text: string, signal: AbortSignal): Promise<number[]>;
   generatePath: string;
+  /** The field of the generate body that holds the prompt ids (stored once, in the ids blob). */
+  promptField: string;
   buildGenerateBody(request: GenerateRequest): Record<string, unknown>;
   readGeneration(body: unknown): Generation;
   newGenerationStream(): GenerationStream;

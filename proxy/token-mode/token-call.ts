@@ -41,8 +41,7 @@ export async function serveTokenCall(ctx: CallContext, reply: FastifyReply, star
   const generate = buildGenerateRequest(request, runtime.rollout.record.sampling, plan.promptIds, maxTokensCap, ctx.engineSetup.capabilities?.maxModelLen ?? null);
   const body = driver.buildGenerateBody(generate);
   start.sentJson = JSON.stringify(body);
-  const promptKey = Object.keys(body).find((key) => body[key] === generate.promptIds);
-  if (promptKey !== undefined) start.sentRecord = sentWithoutPrompt(body, promptKey);
+  start.sentRecord = sentWithoutPrompt(body, driver.promptField);
   const call: TokenCall = {
     driver,
     request,

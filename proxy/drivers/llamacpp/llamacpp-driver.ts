@@ -24,6 +24,7 @@ export const llamacppToken: TokenDriver = {
   render: renderWithTemplate,
   tokenizeText,
   generatePath: '/completion',
+  promptField: 'prompt',
   buildGenerateBody: buildCompletionBody,
   readGeneration: readCompletion,
   newGenerationStream: newCompletionStream,

@@ -39,6 +39,7 @@ export function createSglangDriver(options: SglangDriverOptions): EngineDriver {
   const token: TokenDriver = {
     ...renderingWith(options.renderer),
     generatePath: '/generate',
+    promptField: 'input_ids',
     buildGenerateBody,
     readGeneration: readGenerate,
     newGenerationStream: () => newGenerateStream(forced),

@@ -22,6 +22,7 @@ export const vllmToken: TokenDriver = {
   render: renderWithEngine,
   tokenizeText: tokenizeTextWithEngine,
   generatePath: '/v1/completions',
+  promptField: 'prompt',
   buildGenerateBody: buildCompletionsBody,
   readGeneration: readCompletions,
   newGenerationStream: newCompletionsStream,

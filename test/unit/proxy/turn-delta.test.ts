@@ -15,7 +15,7 @@ function fakeDriver(): TokenDriver {
     if (request.addGenerationPrompt) ids.push(1, 9);
     return ids;
   };
-  return { render, tokenizeText: async () => [], generatePath: '', buildGenerateBody: () => ({}), readGeneration: () => ({ promptIds: null, choices: [], usage: null }), newGenerationStream: () => ({ push: () => [], result: () => ({ promptIds: null, choices: [], usage: null }) }) } as TokenDriver;
+  return { render, tokenizeText: async () => [], generatePath: '', promptField: 'prompt', buildGenerateBody: () => ({}), readGeneration: () => ({ promptIds: null, choices: [], usage: null }), newGenerationStream: () => ({ push: () => [], result: () => ({ promptIds: null, choices: [], usage: null }) }) } as TokenDriver;
 }
 
 test('the delta starts after the reply EOS even when the template re-renders the stand-in reply differently', async () => {
