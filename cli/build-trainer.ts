@@ -21,6 +21,14 @@ function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]):
   return Object.fromEntries(keys.map((key) => [key, tasks.map((t) => Number(t.metadata[key]))]));
 }
 
+/** Closes what a run opened, whether or not it got as far as building every part. */
+export async function closeRun(deps: TrainerDeps | undefined, proxy: ProxyHandle): Promise<void> {
+  deps?.sink.close();
+  await deps?.learner.close();
+  await deps?.admin.close();
+  await proxy.close();
+}
+
 /** Builds every part of a run from its configuration; fails early, with a clear message, on what cannot work. */
 export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: ProxyHandle, signal: AbortSignal, out: NodeJS.WriteStream): Promise<TrainerDeps> {
   const { config, baseDir } = loaded;

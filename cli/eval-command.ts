@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
 import { runValidation } from '../trainer/orchestrator/run-validation.ts';
 import { createRunFolder, writeResolvedConfig } from '../trainer/run/run-folder.ts';
-import { buildTrainer } from './build-trainer.ts';
+import { buildTrainer, closeRun } from './build-trainer.ts';
 import { startProxyForTraining } from './embedded-proxy.ts';
 
 export const EVAL_USAGE = 'usage: rollcall eval --conf FILE.yaml [--backbone debug|worker] [--checkpoint DIR] [--tasks N] [--pass-k K]';
@@ -53,9 +53,6 @@ export async function evalCommand(argv: string[]): Promise<void> {
     process.stderr.write(`rollcall eval: ${(error as Error).message}\n`);
     process.exitCode = 1;
   } finally {
-    deps?.sink.close();
-    await deps?.learner.close();
-    await deps?.admin.close();
-    await proxy.close();
+    await closeRun(deps, proxy);
   }
 }

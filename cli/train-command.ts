@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
-import { buildTrainer } from './build-trainer.ts';
+import { buildTrainer, closeRun } from './build-trainer.ts';
 import { startProxyForTraining } from './embedded-proxy.ts';
 
 export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]]';
@@ -68,9 +68,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    deps?.sink.close();
-    await deps?.learner.close();
-    await deps?.admin.close();
-    await proxy.close();
+    await closeRun(deps, proxy);
   }
 }

@@ -19,6 +19,11 @@ export function toUsage(usage: WireUsage | null | undefined): Usage | null {
   };
 }
 
+/** Internal usage back to OpenAI's wire shape (token mode builds its own answers). */
+export function toWireUsage(usage: Usage | null): WireUsage | null {
+  return usage === null ? null : { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens };
+}
+
 /**
  * The invariants a trainable call must meet (DESIGN §3). Returns why the call cannot be
  * trained on, or null when it can. Ids always come from the engine; a call whose ids are

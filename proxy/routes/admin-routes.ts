@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RolloutRecord, StoredCall } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { CreateRolloutBodySchema, FailRolloutBodySchema, FinishRolloutBodySchema, ListRolloutsQuerySchema, type CreatedRollout } from '../../src/wire/admin.ts';
-import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import { parseOptionalJson, validate } from '../../src/wire/validate.ts';
 import { expandSent } from '../../src/store/sent-record.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
@@ -21,7 +21,6 @@ const SamplesQuerySchema = z.strictObject({
 /** `publicBaseUrl` unset: agents get the address the admin client reached this proxy at. */
 export type AdminDeps = { registry: RolloutRegistry; store: Store; publicBaseUrl: string | undefined };
 
-const bodyOf = (raw: unknown): unknown => (typeof raw === 'string' && raw.trim() !== '' ? parseJsonText(raw) : {});
 
 /** A call as the admin API shows it: ids and logprobs as JSON arrays. */
 export function callView(call: StoredCall) {
@@ -63,7 +62,7 @@ export const rolloutView = (record: RolloutRecord) => ({ ...record, rolloutId: r
 export function adminRoutes(deps: AdminDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/admin/rollouts', async (request, reply) => {
-      const body = validate(CreateRolloutBodySchema, bodyOf(request.body));
+      const body = validate(CreateRolloutBodySchema, parseOptionalJson(request.body));
       const { record, apiKey } = deps.registry.create(body);
       const baseUrl = deps.publicBaseUrl ?? `${request.protocol}://${request.host}/v1`;
       const created: CreatedRollout = { rolloutId: record.id, apiKey, baseUrl };
@@ -71,12 +70,12 @@ export function adminRoutes(deps: AdminDeps) {
     });
 
     app.post<{ Params: { id: string } }>('/admin/rollouts/:id/finish', async (request) => {
-      const body = validate(FinishRolloutBodySchema, bodyOf(request.body));
+      const body = validate(FinishRolloutBodySchema, parseOptionalJson(request.body));
       return rolloutView(deps.registry.finish(request.params.id, body));
     });
 
     app.post<{ Params: { id: string } }>('/admin/rollouts/:id/fail', async (request) => {
-      const body = validate(FailRolloutBodySchema, bodyOf(request.body));
+      const body = validate(FailRolloutBodySchema, parseOptionalJson(request.body));
       return rolloutView(deps.registry.fail(request.params.id, body));
     });
 

@@ -1,22 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import { parseOptionalJson, validate } from '../../src/wire/validate.ts';
 import type { PolicyGate } from '../policy/policy-gate.ts';
 
 const PauseBodySchema = z.strictObject({ drainTimeoutMs: z.number().int().positive().optional() });
 const ResumeBodySchema = z.strictObject({ version: z.number().int().min(0).optional() });
-const bodyOf = (raw: unknown): unknown => (typeof raw === 'string' && raw.trim() !== '' ? parseJsonText(raw) : {});
 
 /** Weight-update window (DESIGN §4): pause, drain, bump the version, resume. Admin only. */
 export function policyRoutes(policy: PolicyGate, defaultDrainTimeoutMs: number) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/admin/policy', async () => policy.status());
     app.post('/admin/policy/pause', async (request) => {
-      const body = validate(PauseBodySchema, bodyOf(request.body));
+      const body = validate(PauseBodySchema, parseOptionalJson(request.body));
       return policy.pause(body.drainTimeoutMs ?? defaultDrainTimeoutMs);
     });
     app.post('/admin/policy/resume', async (request) => {
-      const body = validate(ResumeBodySchema, bodyOf(request.body));
+      const body = validate(ResumeBodySchema, parseOptionalJson(request.body));
       return policy.resume(body.version);
     });
   };

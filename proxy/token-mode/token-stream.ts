@@ -5,6 +5,7 @@ import type { CallContext, CallRuntime } from '../calls/call-context.ts';
 import type { CallStart } from '../calls/call-recorder.ts';
 import { closeSse, openSse, sendToEngine } from '../calls/engine-call.ts';
 import { pumpSse } from '../calls/sse-pump.ts';
+import { toWireUsage } from '../capture/call-capture.ts';
 import type { TokenCall } from './token-call.ts';
 import { tokenCapture, tokenFindings } from './token-capture.ts';
 import { chatCompletionBody, chunk, newCompletionId, type AnswerHead } from './token-response.ts';
@@ -43,7 +44,7 @@ export async function serveTokenStream(ctx: CallContext, reply: FastifyReply, st
     outcome.brokenBy = new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: 'the engine ended the stream before every sequence finished' });
   }
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: translator.parsed(choice.index, choice.text) }));
-  const usage = generation.usage === null ? null : { prompt_tokens: generation.usage.promptTokens, completion_tokens: generation.usage.completionTokens, total_tokens: generation.usage.totalTokens };
+  const usage = toWireUsage(generation.usage);
   const capture = tokenCapture(call, generation, chatCompletionBody(head, call.request, parsed, usage));
   const findings = tokenFindings(call, generation, parsed.map((p) => p.parsed));
   const wantsUsage = call.request.stream_options?.include_usage === true;

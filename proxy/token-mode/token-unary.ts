@@ -3,6 +3,7 @@ import { parseCompletionText } from '../../src/parsing/chat-message-parser.ts';
 import type { CallContext, CallRuntime } from '../calls/call-context.ts';
 import { recordCall, type CallStart } from '../calls/call-recorder.ts';
 import { readEngineAnswer, sendCommitted } from '../calls/unary-chat-call.ts';
+import { toWireUsage } from '../capture/call-capture.ts';
 import type { TokenCall } from './token-call.ts';
 import { tokenCapture, tokenFindings } from './token-capture.ts';
 import { chatCompletionBody, newCompletionId } from './token-response.ts';
@@ -13,7 +14,7 @@ export async function serveTokenUnary(ctx: CallContext, reply: FastifyReply, sta
   if (answer === null) return 0;
   const generation = call.driver.readGeneration(answer.json);
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: parseCompletionText(choice.text, call.parseOptions) }));
-  const usage = generation.usage === null ? null : { prompt_tokens: generation.usage.promptTokens, completion_tokens: generation.usage.completionTokens, total_tokens: generation.usage.totalTokens };
+  const usage = toWireUsage(generation.usage);
   const body = chatCompletionBody({ id: newCompletionId(), created: Math.floor(Date.now() / 1000), model: call.model }, call.request, parsed, usage);
   const capture = tokenCapture(call, generation, body);
   const findings = tokenFindings(call, generation, parsed.map((p) => p.parsed));

@@ -10,6 +10,11 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
+/** An admin body that may be empty: empty text is `{}`, anything else must be JSON. */
+export function parseOptionalJson(raw: unknown): unknown {
+  return typeof raw === 'string' && raw.trim() !== '' ? parseJsonText(raw) : {};
+}
+
 /** Validates at a boundary; the first problem's path becomes OpenAI's `param`. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, root = 'body'): z.infer<S> {
   const result = schema.safeParse(value);
