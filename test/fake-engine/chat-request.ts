@@ -16,8 +16,8 @@ import {
   optionalBool,
   optionalInt,
   readSampling,
-  readStop,
-  readStopTokenIds,
+  readIdFlags,
+  readOutputOptions,
   readStreamFlags,
   requireObject,
   resolveMaxTokens,
@@ -103,14 +103,13 @@ export function prepareChat(ctx: EngineContext, rawBody: unknown, headerRequestI
   const requested = maxCompletion ?? optionalInt(body, 'max_tokens');
   const param = maxCompletion !== null ? 'max_completion_tokens' : 'max_tokens';
   const maxTokens = resolveMaxTokens(prompt.ids.length, requested, ctx.config.maxModelLen, param);
+  const output = readOutputOptions(body);
   const choices = ctx.generator.generate(prompt.ids, prompt.text, {
     ...sampling,
     maxTokens,
-    stop: readStop(body),
-    stopTokenIds: readStopTokenIds(body),
-    includeStopStrInOutput: optionalBool(body, 'include_stop_str_in_output') ?? false,
+    ...output,
     // The hermes parser turns skip_special_tokens off so that tool-call tags reach it.
-    skipSpecialTokens: prompt.toolsActive ? false : (optionalBool(body, 'skip_special_tokens') ?? true),
+    skipSpecialTokens: prompt.toolsActive ? false : output.skipSpecialTokens,
     alternatives: topLogprobs ?? 0,
   });
   return {
@@ -119,8 +118,7 @@ export function prepareChat(ctx: EngineContext, rawBody: unknown, headerRequestI
     prompt,
     choices,
     topLogprobs,
-    returnTokenIds: optionalBool(body, 'return_token_ids') ?? false,
-    asTokenIds: optionalBool(body, 'return_tokens_as_token_ids') ?? false,
+    ...readIdFlags(body),
     stream: streamFlags.stream,
     includeUsage: streamFlags.includeUsage,
   };

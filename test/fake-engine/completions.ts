@@ -15,11 +15,10 @@ import { completionLogprobs } from './logprobs-format.ts';
 import {
   checkLogprobCount,
   checkModel,
-  optionalBool,
   optionalInt,
   readSampling,
-  readStop,
-  readStopTokenIds,
+  readIdFlags,
+  readOutputOptions,
   readStreamFlags,
   requireObject,
   resolveMaxTokens,
@@ -58,18 +57,14 @@ export function prepareCompletion(ctx: EngineContext, rawBody: unknown, headerRe
   }
   const prompts = readCompletionPrompts(ctx.tokenizer, body['prompt']);
   const requested = optionalInt(body, 'max_tokens') ?? 16;
-  const stop = readStop(body);
-  const stopTokenIds = readStopTokenIds(body);
+  const output = readOutputOptions(body);
   const choices: CompletionChoice[] = [];
   for (const prompt of prompts) {
     const maxTokens = resolveMaxTokens(prompt.ids.length, requested, ctx.config.maxModelLen, 'max_tokens');
     const generated = ctx.generator.generate(prompt.ids, prompt.text, {
       ...sampling,
       maxTokens,
-      stop,
-      stopTokenIds,
-      includeStopStrInOutput: optionalBool(body, 'include_stop_str_in_output') ?? false,
-      skipSpecialTokens: optionalBool(body, 'skip_special_tokens') ?? true,
+      ...output,
       alternatives: logprobs ?? 0,
     });
     for (const choice of generated) choices.push({ index: choices.length, prompt, generated: choice });
@@ -80,8 +75,7 @@ export function prepareCompletion(ctx: EngineContext, rawBody: unknown, headerRe
     prompts,
     choices,
     logprobs,
-    returnTokenIds: optionalBool(body, 'return_token_ids') ?? false,
-    asTokenIds: optionalBool(body, 'return_tokens_as_token_ids') ?? false,
+    ...readIdFlags(body),
     stream: streamFlags.stream,
     includeUsage: streamFlags.includeUsage,
   };

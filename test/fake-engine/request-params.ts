@@ -138,3 +138,21 @@ function contextOverflow(promptLength: number, requested: number, maxModelLen: n
     'input_tokens',
   );
 }
+
+/** Generation options chat and completions read the same way (vLLM's SamplingParams extras). */
+export function readOutputOptions(body: JsonObject) {
+  return {
+    stop: readStop(body),
+    stopTokenIds: readStopTokenIds(body),
+    includeStopStrInOutput: optionalBool(body, 'include_stop_str_in_output') ?? false,
+    skipSpecialTokens: optionalBool(body, 'skip_special_tokens') ?? true,
+  };
+}
+
+/** Which id fields both routes add to their answers. */
+export function readIdFlags(body: JsonObject): { returnTokenIds: boolean; asTokenIds: boolean } {
+  return {
+    returnTokenIds: optionalBool(body, 'return_token_ids') ?? false,
+    asTokenIds: optionalBool(body, 'return_tokens_as_token_ids') ?? false,
+  };
+}
