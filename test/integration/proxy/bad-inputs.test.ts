@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { ADMIN_TOKEN, startProxy, type Harness } from '../support/proxy-harness.ts';
+import { test } from 'node:test';
+import { ADMIN_TOKEN, withEngineAndProxy } from '../support/proxy-harness.ts';
 
-let engine: FakeEngine;
-let proxy: Harness;
-
-before(async () => {
-  engine = await startFakeEngine();
-  proxy = await startProxy([engine.url], { maxBodyBytes: 4096 });
-});
-after(async () => {
-  await proxy.close();
-  await engine.close();
-});
+const env = withEngineAndProxy({ proxy: { maxBodyBytes: 4096 } });
 
 const chat = JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] });
 
@@ -51,12 +40,12 @@ const CASES: Case[] = [
 
 for (const c of CASES) {
   test(`bad input: ${c.name} → ${c.status} ${c.code}, nothing trainable recorded`, async () => {
-    const open = await proxy.createRollout();
-    const finished = await proxy.createRollout();
-    await proxy.admin('POST', `/admin/rollouts/${finished.rolloutId}/finish`, {});
+    const open = await env.proxy.createRollout();
+    const finished = await env.proxy.createRollout();
+    await env.proxy.admin('POST', `/admin/rollouts/${finished.rolloutId}/finish`, {});
     const key = { open: open.apiKey, finished: finished.apiKey, admin: ADMIN_TOKEN, none: undefined, garbage: 'rk-not-a-key' }[c.key ?? 'open'];
     const path = (c.path ?? '/v1/chat/completions').replace('ROLLOUT', open.rolloutId);
-    const response = await fetch(`${proxy.url}${path}`, {
+    const response = await fetch(`${env.proxy.url}${path}`, {
       method: c.method ?? 'POST',
       headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { authorization: `Bearer ${key}` }) },
       ...(c.body === undefined ? {} : { body: c.body }),
@@ -68,13 +57,13 @@ for (const c of CASES) {
     assert.equal(response.headers.get('x-should-retry'), 'false');
     if (c.param !== undefined) assert.equal(json.error.param, c.param);
     for (const id of [open.rolloutId, finished.rolloutId]) {
-      assert.equal(proxy.store.calls.listForRollout(id).filter((call) => call.trainable).length, 0);
+      assert.equal(env.proxy.store.calls.listForRollout(id).filter((call) => call.trainable).length, 0);
     }
   });
 }
 
 test('the proxy keeps serving after every bad input', async () => {
-  const { apiKey } = await proxy.createRollout();
-  const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: chat });
+  const { apiKey } = await env.proxy.createRollout();
+  const response = await fetch(`${env.proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: chat });
   assert.equal(response.status, 200);
 });

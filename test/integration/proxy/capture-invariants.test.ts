@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { StoredCall } from '../../../src/store/records.ts';
-import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { withEngineAndProxy } from '../support/proxy-harness.ts';
 import { expandSent } from '../../../src/store/sent-record.ts';
 
-let engine: FakeEngine;
-let proxy: Harness;
-
-before(async () => {
-  engine = await startFakeEngine({ chunkTokens: 3 });
-  engine.script('calc', [TOOL_REPLY, FINAL_REPLY]);
-  proxy = await startProxy([engine.url]);
-});
-after(async () => {
-  await proxy.close();
-  await engine.close();
-});
+const env = withEngineAndProxy({ engine: { chunkTokens: 3 }, script: (engine) => engine.script('calc', [TOOL_REPLY, FINAL_REPLY]) });
 
 /** A spread of call shapes: streaming or not, tools, n > 1, length cut-offs, unicode. */
 const SHAPES: Record<string, unknown>[] = [
@@ -35,7 +23,7 @@ const SHAPES: Record<string, unknown>[] = [
 
 async function directEngineAnswer(sentJson: string) {
   const sent = JSON.parse(sentJson) as Record<string, unknown>;
-  const response = await fetch(`${engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...sent, stream: false, stream_options: undefined }) });
+  const response = await fetch(`${env.engine.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...sent, stream: false, stream_options: undefined }) });
   return (await response.json()) as { prompt_token_ids: number[]; choices: { index: number; token_ids: number[]; logprobs: { content: { logprob: number }[] } }[] };
 }
 
@@ -52,12 +40,12 @@ function checkInvariants(call: StoredCall): void {
 
 test('every recorded call meets the capture invariants and equals what the engine reports', async () => {
   for (const shape of SHAPES) {
-    const { apiKey, rolloutId } = await proxy.createRollout({ sampling: { seed: 42 } });
+    const { apiKey, rolloutId } = await env.proxy.createRollout({ sampling: { seed: 42 } });
     const body = { model: 'fake-model', messages: [{ role: 'user', content: 'Tell me about tokens.' }], ...shape };
-    const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${env.proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
     await response.text();
     assert.equal(response.status, 200);
-    const [call] = proxy.store.calls.listForRollout(rolloutId);
+    const [call] = env.proxy.store.calls.listForRollout(rolloutId);
     assert.ok(call, JSON.stringify(shape));
     checkInvariants(call);
     assert.equal(call.choices.length, (shape.n as number | undefined) ?? 1);

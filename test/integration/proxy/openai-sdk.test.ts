@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { withEngineAndProxy } from '../support/proxy-harness.ts';
 
-let engine: FakeEngine;
-let proxy: Harness;
-
-before(async () => {
-  engine = await startFakeEngine();
-  engine.script('calc', [TOOL_REPLY, FINAL_REPLY]);
-  proxy = await startProxy([engine.url]);
-});
-after(async () => {
-  await proxy.close();
-  await engine.close();
-});
+const env = withEngineAndProxy({ script: (engine) => engine.script('calc', [TOOL_REPLY, FINAL_REPLY]) });
 
 async function client(sampling = { seed: 7 }) {
-  const rollout = await proxy.createRollout({ taskId: 'sdk', sampling });
+  const rollout = await env.proxy.createRollout({ taskId: 'sdk', sampling });
   return { rollout, openai: new OpenAI({ baseURL: rollout.baseUrl, apiKey: rollout.apiKey, maxRetries: 0 }) };
 }
 
@@ -31,8 +19,8 @@ const question: ChatCompletionMessageParam[] = [
 
 test('non-streaming completion through the SDK is recorded with engine ids and logprobs', async () => {
   const { rollout, openai } = await client();
-  const completion = await openai.chat.completions.create({ model: engine.modelName, messages: question, max_tokens: 20 });
-  const { body } = await proxy.admin('GET', `/admin/rollouts/${rollout.rolloutId}`);
+  const completion = await openai.chat.completions.create({ model: env.engine.modelName, messages: question, max_tokens: 20 });
+  const { body } = await env.proxy.admin('GET', `/admin/rollouts/${rollout.rolloutId}`);
   const [call] = body.calls;
   assert.equal(call.status, 'completed');
   assert.equal(call.trainable, true);
@@ -45,13 +33,13 @@ test('non-streaming completion through the SDK is recorded with engine ids and l
 test('a stream accumulates to the same text, ids and logprobs as the non-streaming call with the same seed', async () => {
   const unary = await client();
   const streamed = await client();
-  const expected = await unary.openai.chat.completions.create({ model: engine.modelName, messages: question });
-  const stream = await streamed.openai.chat.completions.create({ model: engine.modelName, messages: question, stream: true });
+  const expected = await unary.openai.chat.completions.create({ model: env.engine.modelName, messages: question });
+  const stream = await streamed.openai.chat.completions.create({ model: env.engine.modelName, messages: question, stream: true });
   let text = '';
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
   assert.equal(text, expected.choices[0]?.message.content);
-  const [a] = (await proxy.admin('GET', `/admin/rollouts/${unary.rollout.rolloutId}`)).body.calls;
-  const [b] = (await proxy.admin('GET', `/admin/rollouts/${streamed.rollout.rolloutId}`)).body.calls;
+  const [a] = (await env.proxy.admin('GET', `/admin/rollouts/${unary.rollout.rolloutId}`)).body.calls;
+  const [b] = (await env.proxy.admin('GET', `/admin/rollouts/${streamed.rollout.rolloutId}`)).body.calls;
   assert.equal(b.stream, true);
   assert.deepEqual(b.promptIds, a.promptIds);
   assert.deepEqual(b.completionIds, a.completionIds);
@@ -64,8 +52,8 @@ test('streamed tool calls accumulate to the non-streaming tool calls', async () 
     { role: 'system', content: systemPrompt('calc') },
     { role: 'user', content: 'What is 6*7?' },
   ];
-  const unary = await (await client()).openai.chat.completions.create({ model: engine.modelName, messages, tools: [CALC_TOOL] });
-  const stream = await (await client()).openai.chat.completions.create({ model: engine.modelName, messages, tools: [CALC_TOOL], stream: true });
+  const unary = await (await client()).openai.chat.completions.create({ model: env.engine.modelName, messages, tools: [CALC_TOOL] });
+  const stream = await (await client()).openai.chat.completions.create({ model: env.engine.modelName, messages, tools: [CALC_TOOL], stream: true });
   const calls: { name: string; arguments: string }[] = [];
   let finish: string | null = null;
   for await (const chunk of stream) {
@@ -90,27 +78,27 @@ test('a 3-turn tool round trip: tool call, tool result in history, boxed answer,
     { role: 'system', content: systemPrompt('calc') },
     { role: 'user', content: 'What is 6*7?' },
   ];
-  const first = await openai.chat.completions.create({ model: engine.modelName, messages, tools: [CALC_TOOL] });
+  const first = await openai.chat.completions.create({ model: env.engine.modelName, messages, tools: [CALC_TOOL] });
   const toolCall = first.choices[0]?.message.tool_calls?.[0];
   assert.ok(toolCall && toolCall.type === 'function');
   assert.deepEqual(JSON.parse(toolCall.function.arguments), { code: 'print(6*7)' });
   messages.push(first.choices[0]!.message as ChatCompletionMessageParam, { role: 'tool', tool_call_id: toolCall.id, content: '42\n' });
-  const second = await openai.chat.completions.create({ model: engine.modelName, messages, tools: [CALC_TOOL] });
+  const second = await openai.chat.completions.create({ model: env.engine.modelName, messages, tools: [CALC_TOOL] });
   assert.match(second.choices[0]?.message.content ?? '', /\\boxed\{42\}/);
   messages.push(second.choices[0]!.message as ChatCompletionMessageParam, { role: 'user', content: 'Thanks!' });
-  await openai.chat.completions.create({ model: engine.modelName, messages, tools: [CALC_TOOL] });
-  const { body } = await proxy.admin('GET', `/admin/rollouts/${rollout.rolloutId}`);
+  await openai.chat.completions.create({ model: env.engine.modelName, messages, tools: [CALC_TOOL] });
+  const { body } = await env.proxy.admin('GET', `/admin/rollouts/${rollout.rolloutId}`);
   assert.deepEqual(body.calls.map((c: { seq: number }) => c.seq), [1, 2, 3]);
   assert.ok(body.calls.every((c: { trainable: boolean }) => c.trainable));
   assert.deepEqual(body.calls[1].request.messages[2].tool_calls[0].function.name, 'execute_python_code');
   assert.equal(body.calls[0].response.choices[0].message.tool_calls[0].function.name, 'execute_python_code');
-  assert.equal(engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.body.return_token_ids, true);
+  assert.equal(env.engine.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)?.body.return_token_ids, true);
 });
 
 test('errors reach the SDK as APIError with a rollcall code', async () => {
   const { rollout, openai } = await client();
-  await proxy.admin('POST', `/admin/rollouts/${rollout.rolloutId}/finish`, { reward: 0 });
-  await assert.rejects(openai.chat.completions.create({ model: engine.modelName, messages: question }), (error: unknown) => {
+  await env.proxy.admin('POST', `/admin/rollouts/${rollout.rolloutId}/finish`, { reward: 0 });
+  await assert.rejects(openai.chat.completions.create({ model: env.engine.modelName, messages: question }), (error: unknown) => {
     assert.ok(error instanceof OpenAI.APIError);
     assert.equal(error.status, 401);
     assert.equal(error.code, 'RC_ERR_AUTH_KEY_REVOKED');

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { withEngineAndProxy } from '../support/proxy-harness.ts';
 
 const run = promisify(execFile);
-let engine: FakeEngine;
-let proxy: Harness;
-
-before(async () => {
-  engine = await startFakeEngine();
-  engine.script('calc', [TOOL_REPLY, FINAL_REPLY]);
-  proxy = await startProxy([engine.url]);
-});
-after(async () => {
-  await proxy.close();
-  await engine.close();
-});
+const env = withEngineAndProxy({ script: (engine) => engine.script('calc', [TOOL_REPLY, FINAL_REPLY]) });
 
 const body = (stream: boolean) =>
   JSON.stringify({
@@ -36,18 +24,18 @@ function dataEvents(text: string): string[] {
 }
 
 test('raw fetch with the key in the path form /r/<key>/v1', async () => {
-  const { apiKey, rolloutId } = await proxy.createRollout({ sampling: { seed: 3 } });
-  const response = await fetch(`${proxy.url}/r/${apiKey}/v1/chat/completions`, { method: 'POST', body: body(false), headers: { 'content-type': 'application/json' } });
+  const { apiKey, rolloutId } = await env.proxy.createRollout({ sampling: { seed: 3 } });
+  const response = await fetch(`${env.proxy.url}/r/${apiKey}/v1/chat/completions`, { method: 'POST', body: body(false), headers: { 'content-type': 'application/json' } });
   assert.equal(response.status, 200);
   const json = (await response.json()) as { choices: { message: { tool_calls: unknown[] } }[] };
   assert.equal(json.choices[0]?.message.tool_calls.length, 1);
-  const { body: rollout } = await proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
+  const { body: rollout } = await env.proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
   assert.equal(rollout.calls.length, 1);
 });
 
 test('raw fetch with an x-api-key header streams SSE ending in [DONE]', async () => {
-  const { apiKey } = await proxy.createRollout({ sampling: { seed: 3 } });
-  const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', body: body(true), headers: { 'x-api-key': apiKey } });
+  const { apiKey } = await env.proxy.createRollout({ sampling: { seed: 3 } });
+  const response = await fetch(`${env.proxy.url}/v1/chat/completions`, { method: 'POST', body: body(true), headers: { 'x-api-key': apiKey } });
   assert.equal(response.headers.get('content-type')?.startsWith('text/event-stream'), true);
   const events = dataEvents(await response.text());
   assert.equal(events.at(-1), '[DONE]');
@@ -55,21 +43,21 @@ test('raw fetch with an x-api-key header streams SSE ending in [DONE]', async ()
 });
 
 test('curl -N streams through the proxy and curl without a content type still works', async () => {
-  const { apiKey, rolloutId } = await proxy.createRollout({ sampling: { seed: 3 } });
-  const { stdout } = await run('curl', ['-sN', '-H', `authorization: Bearer ${apiKey}`, '-H', 'content-type: application/json', '-d', body(true), `${proxy.url}/v1/chat/completions`]);
+  const { apiKey, rolloutId } = await env.proxy.createRollout({ sampling: { seed: 3 } });
+  const { stdout } = await run('curl', ['-sN', '-H', `authorization: Bearer ${apiKey}`, '-H', 'content-type: application/json', '-d', body(true), `${env.proxy.url}/v1/chat/completions`]);
   const events = dataEvents(stdout);
   assert.equal(events.at(-1), '[DONE]');
   const names = events.slice(0, -1).flatMap((e) => JSON.parse(e).choices?.[0]?.delta?.tool_calls ?? []).map((t: { function?: { name?: string } }) => t.function?.name).filter(Boolean);
   assert.deepEqual(names, ['execute_python_code']);
-  const plain = await run('curl', ['-s', '-H', `api-key: ${apiKey}`, '-d', body(false), `${proxy.url}/v1/chat/completions`]);
+  const plain = await run('curl', ['-s', '-H', `api-key: ${apiKey}`, '-d', body(false), `${env.proxy.url}/v1/chat/completions`]);
   assert.ok(JSON.parse(plain.stdout).choices);
-  const { body: rollout } = await proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
+  const { body: rollout } = await env.proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
   assert.deepEqual(rollout.calls.map((c: { stream: boolean; trainable: boolean }) => [c.stream, c.trainable]), [[true, true], [false, true]]);
 });
 
 test('GET /v1/models answers with the engine models for a rollout key', async () => {
-  const { apiKey } = await proxy.createRollout();
-  const response = await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const { apiKey } = await env.proxy.createRollout();
+  const response = await fetch(`${env.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
   const json = (await response.json()) as { data: { id: string }[] };
-  assert.equal(json.data[0]?.id, engine.modelName);
+  assert.equal(json.data[0]?.id, env.engine.modelName);
 });

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
+import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from '../../fake-engine/server.ts';
 import { buildApp, type ProxyApp } from '../../../proxy/app.ts';
 import { resolveEnginesAtStart } from '../../../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema, type ProxyConfig } from '../../../src/config/proxy-config.ts';
@@ -56,4 +58,24 @@ export async function startProxy(upstreams: string[], overrides: Partial<ProxyCo
       store.close();
     },
   };
+}
+
+export type EngineAndProxy = { engine: FakeEngine; proxy: Harness };
+
+/**
+ * Registers hooks that start a fake engine (scripted by `script`) and a proxy in front of it
+ * before the file's tests, and close both after them.
+ */
+export function withEngineAndProxy(options: { engine?: FakeEngineOptions; proxy?: Partial<ProxyConfig> & Record<string, unknown>; script?: (engine: FakeEngine) => void } = {}): EngineAndProxy {
+  const env = {} as EngineAndProxy;
+  before(async () => {
+    env.engine = await startFakeEngine(options.engine);
+    options.script?.(env.engine);
+    env.proxy = await startProxy([env.engine.url], options.proxy);
+  });
+  after(async () => {
+    await env.proxy?.close();
+    await env.engine?.close();
+  });
+  return env;
 }
