@@ -7,9 +7,9 @@ import type { TokenCall } from './token-call.ts';
 const sameIds = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** The record of a token-mode call: the prompt ids the proxy sent and the engine's completion. */
-export function tokenCapture(call: TokenCall, generation: Generation, response: unknown): CallCapture {
+export function tokenCapture(promptIds: number[], generation: Generation, response: unknown): CallCapture {
   return {
-    promptIds: call.plan.promptIds,
+    promptIds,
     choices: generation.choices.map((c) => ({ index: c.index, completionIds: c.completionIds, logprobs: c.logprobs, finishReason: c.finishReason, stopReason: c.stopReason })),
     usage: generation.usage,
     response,

@@ -45,7 +45,7 @@ export async function serveTokenStream(ctx: CallContext, reply: FastifyReply, st
   }
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: translator.parsed(choice.index, choice.text) }));
   const usage = toWireUsage(generation.usage);
-  const capture = tokenCapture(call, generation, chatCompletionBody(head, call.request, parsed, usage));
+  const capture = tokenCapture(call.plan.promptIds, generation, chatCompletionBody(head, call.request, parsed, usage));
   const findings = tokenFindings(call, generation, parsed.map((p) => p.parsed));
   const wantsUsage = call.request.stream_options?.include_usage === true;
   return closeSse(ctx, start, runtime, res, outcome, capture, ttftMs, {

@@ -16,7 +16,7 @@ export async function serveTokenUnary(ctx: CallContext, reply: FastifyReply, sta
   const parsed = generation.choices.map((choice) => ({ generation: choice, parsed: parseCompletionText(choice.text, call.parseOptions) }));
   const usage = toWireUsage(generation.usage);
   const body = chatCompletionBody({ id: newCompletionId(), created: Math.floor(Date.now() / 1000), model: call.model }, call.request, parsed, usage);
-  const capture = tokenCapture(call, generation, body);
+  const capture = tokenCapture(call.plan.promptIds, generation, body);
   const findings = tokenFindings(call, generation, parsed.map((p) => p.parsed));
   const callId = recordCall(ctx, start, { status: 'completed', capture, error: null, ttftMs: answer.ttftMs, ...findings });
   runtime.remember(callId, capture);

@@ -5,18 +5,12 @@ import type { Generation, GenerateRequest } from '../../../../../proxy/drivers/d
 import { buildCompletionBody } from '../../../../../proxy/drivers/llamacpp/completion-request.ts';
 import { newCompletionStream, readCompletion } from '../../../../../proxy/drivers/llamacpp/completion.ts';
 import { cloneJson, fixtureEvents, fixtureJson, fixturePayloads } from '../support/fixtures.ts';
+import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
+import { generateRequest } from '../support/generate-request.ts';
 
 const PROMPT = (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens;
-const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
-  promptIds: PROMPT, maxTokens: undefined, temperature: undefined, topP: undefined, topK: undefined, minP: undefined,
-  seed: undefined, n: 1, stop: undefined, topLogprobs: 0, stream: false, ...extra,
-});
-const asCapture = (generation: Generation): CallCapture => ({
-  promptIds: PROMPT,
-  choices: generation.choices.map((c) => ({ index: c.index, completionIds: c.completionIds, logprobs: c.logprobs, finishReason: c.finishReason, stopReason: c.stopReason })),
-  usage: generation.usage,
-  response: null,
-});
+const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest(PROMPT, extra);
+const asCapture = (generation: Generation): CallCapture => tokenCapture(PROMPT, generation, null);
 
 describe('llama.cpp /completion request', () => {
   it('sends the ids verbatim, every sampler explicitly, and asks for ids and raw logprobs', () => {

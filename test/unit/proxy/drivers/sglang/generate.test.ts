@@ -6,21 +6,14 @@ import { buildGenerateBody } from '../../../../../proxy/drivers/sglang/generate-
 import { mapFinishReason, readGenerate } from '../../../../../proxy/drivers/sglang/generate-response.ts';
 import { readEngineErrorMessage } from '../../../../../proxy/upstream/map-upstream-error.ts';
 import { fixtureJson, fixtureText } from '../support/fixtures.ts';
+import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
+import { generateRequest } from '../support/generate-request.ts';
 
 const PROMPT = [151644, 872, 198, 45764, 15588, 151645, 198, 151644, 77091, 198, 151667, 271, 151668, 271];
 
-const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
-  promptIds: PROMPT, maxTokens: 16, temperature: undefined, topP: undefined, topK: undefined, minP: undefined,
-  seed: undefined, n: 1, stop: undefined, topLogprobs: 0, stream: false, ...extra,
-});
+const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest(PROMPT, { maxTokens: 16, ...extra });
 
-/** The record token mode makes of a generation (proxy/token-mode/token-capture.ts). */
-const asCapture = (generation: Generation): CallCapture => ({
-  promptIds: PROMPT,
-  choices: generation.choices.map((c) => ({ index: c.index, completionIds: c.completionIds, logprobs: c.logprobs, finishReason: c.finishReason, stopReason: c.stopReason })),
-  usage: generation.usage,
-  response: null,
-});
+const asCapture = (generation: Generation): CallCapture => tokenCapture(PROMPT, generation, null);
 
 describe('SGLang /generate request', () => {
   it('sends the prompt ids verbatim and every sampling parameter explicitly', () => {
