@@ -45,7 +45,13 @@ export async function sendToEngine(ctx: CallContext, start: CallStart, runtime: 
   throw error;
 }
 
-export function openSse(reply: FastifyReply): ServerResponse {
+/** Sends a streaming request and, once the engine answered 200, opens the client's SSE answer. */
+export async function openEngineStream(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime, path: string): Promise<{ body: EngineResponse['body']; res: ServerResponse } | null> {
+  const response = await sendToEngine(ctx, start, runtime, path);
+  return response === null ? null : { body: response.body, res: openSse(reply) };
+}
+
+function openSse(reply: FastifyReply): ServerResponse {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
@@ -54,8 +60,9 @@ export function openSse(reply: FastifyReply): ServerResponse {
 }
 
 /** Records the streamed call, then ends the stream; returns the tokens it used. */
-export function closeSse(ctx: CallContext, start: CallStart, runtime: CallRuntime, res: ServerResponse, outcome: PumpOutcome, capture: CallCapture, ttftMs: number | null, extra: { flags?: CallFlags; reason?: string; tail?: string } = {}): number {
+export function closeSse(ctx: CallContext, start: CallStart, runtime: CallRuntime, res: ServerResponse, outcome: PumpOutcome, capture: CallCapture, extra: { flags?: CallFlags; reason?: string; tail?: string } = {}): number {
   const tokens = capture.usage?.totalTokens ?? 0;
+  const { ttftMs } = outcome;
   if (runtime.signal.aborted) {
     recordCall(ctx, start, { status: 'aborted', capture, error: null, ttftMs, ...(extra.flags ? { flags: extra.flags } : {}) });
     return tokens;

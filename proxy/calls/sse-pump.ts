@@ -13,6 +13,8 @@ export type PumpOutcome = {
   engineError: CallError | null;
   /** Why the stream broke (the client gets one SSE error event for it). */
   brokenBy: RollcallError | null;
+  /** Time from the call's start to the engine's first event. */
+  ttftMs: number | null;
 };
 
 /** What to write to the client for one decoded upstream event. */
@@ -36,14 +38,14 @@ function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
  * torn. Engine error events are forwarded as they are; a broken or unreadable stream is reported
  * in the outcome, and an aborted client simply ends the loop.
  */
-export async function pumpSse(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint8Array>, res: ServerResponse, signal: AbortSignal, handle: EventHandler, onFirstEvent: () => void, requireDone = true): Promise<PumpOutcome> {
+export async function pumpSse(ctx: CallContext, start: CallStart, body: AsyncIterable<Uint8Array>, res: ServerResponse, signal: AbortSignal, handle: EventHandler, requireDone = true): Promise<PumpOutcome> {
   const decoder = new SseDecoder();
-  const outcome: PumpOutcome = { done: null, engineError: null, brokenBy: null };
+  const outcome: PumpOutcome = { done: null, engineError: null, brokenBy: null, ttftMs: null };
   try {
     for await (const chunk of body) {
       const events = decoder.push(chunk);
       if (events.length === 0) continue;
-      onFirstEvent();
+      outcome.ttftMs ??= performance.now() - start.startedMs;
       const out: (string | Buffer)[] = [];
       for (const event of events) {
         if (event.data === '[DONE]') {

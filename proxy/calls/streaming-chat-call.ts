@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { ChatDriver } from '../drivers/driver-types.ts';
 import type { CallContext, CallRuntime } from './call-context.ts';
 import type { CallStart } from './call-recorder.ts';
-import { closeSse, openSse, sendToEngine } from './engine-call.ts';
+import { closeSse, openEngineStream } from './engine-call.ts';
 import { pumpSse } from './sse-pump.ts';
 import { withPromptIds } from './unary-chat-call.ts';
 
@@ -13,26 +13,14 @@ import { withPromptIds } from './unary-chat-call.ts';
  * plain JSON errors; after it opened, one SSE error event and the end of the stream.
  */
 export async function serveStreamingChat(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime, driver: ChatDriver): Promise<number> {
-  const response = await sendToEngine(ctx, start, runtime, driver.path);
-  if (response === null) return 0;
-  const res = openSse(reply);
+  const opened = await openEngineStream(ctx, reply, start, runtime, driver.path);
+  if (opened === null) return 0;
   const capture = driver.newStreamCapture();
-  let ttftMs: number | null = null;
-  const outcome = await pumpSse(
-    ctx,
-    start,
-    response.body,
-    res,
-    runtime.signal,
-    (event, payload) => {
-      capture.push(payload);
-      return event.raw;
-    },
-    () => {
-      ttftMs ??= performance.now() - start.startedMs;
-    },
-  );
+  const outcome = await pumpSse(ctx, start, opened.body, opened.res, runtime.signal, (event, payload) => {
+    capture.push(payload);
+    return event.raw;
+  });
   const clean = outcome.brokenBy === null && outcome.engineError === null;
   const captured = clean ? await withPromptIds(ctx, start, runtime, driver, capture.result()) : capture.result();
-  return closeSse(ctx, start, runtime, res, outcome, captured, ttftMs);
+  return closeSse(ctx, start, runtime, opened.res, outcome, captured);
 }

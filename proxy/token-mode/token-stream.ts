@@ -3,7 +3,7 @@ import { encodeSseData } from '../../src/sse/sse-encoder.ts';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { CallContext, CallRuntime } from '../calls/call-context.ts';
 import type { CallStart } from '../calls/call-recorder.ts';
-import { closeSse, openSse, sendToEngine } from '../calls/engine-call.ts';
+import { closeSse, openEngineStream } from '../calls/engine-call.ts';
 import { pumpSse } from '../calls/sse-pump.ts';
 import { toWireUsage } from '../capture/call-capture.ts';
 import type { TokenCall } from './token-call.ts';
@@ -17,25 +17,20 @@ import { TokenStreamTranslator } from './token-stream-translator.ts';
  * the non-streaming record for the same seed.
  */
 export async function serveTokenStream(ctx: CallContext, reply: FastifyReply, start: CallStart, runtime: CallRuntime, call: TokenCall): Promise<number> {
-  const response = await sendToEngine(ctx, start, runtime, call.driver.generatePath);
-  if (response === null) return 0;
-  const res = openSse(reply);
+  const opened = await openEngineStream(ctx, reply, start, runtime, call.driver.generatePath);
+  if (opened === null) return 0;
   const head: AnswerHead = { id: newCompletionId(), created: Math.floor(Date.now() / 1000), model: call.model };
   const stream = call.driver.newGenerationStream();
   const translator = new TokenStreamTranslator(call.request, call.parseOptions);
-  let ttftMs: number | null = null;
   const outcome = await pumpSse(
     ctx,
     start,
-    response.body,
-    res,
+    opened.body,
+    opened.res,
     runtime.signal,
     (_event, payload) => {
       const choices = stream.push(payload).flatMap((delta) => translator.translate(delta));
       return choices.length === 0 ? null : encodeSseData(chunk(head, choices));
-    },
-    () => {
-      ttftMs ??= performance.now() - start.startedMs;
     },
     call.driver.streamEndsWithoutDone !== true,
   );
@@ -48,7 +43,7 @@ export async function serveTokenStream(ctx: CallContext, reply: FastifyReply, st
   const capture = tokenCapture(call.plan.promptIds, generation, chatCompletionBody(head, call.request, parsed, usage));
   const findings = tokenFindings(call, generation, parsed.map((p) => p.parsed));
   const wantsUsage = call.request.stream_options?.include_usage === true;
-  return closeSse(ctx, start, runtime, res, outcome, capture, ttftMs, {
+  return closeSse(ctx, start, runtime, opened.res, outcome, capture, {
     flags: findings.flags,
     ...(findings.reason === undefined ? {} : { reason: findings.reason }),
     ...(wantsUsage && usage !== null ? { tail: encodeSseData(chunk(head, [], usage)) } : {}),
