@@ -52,3 +52,11 @@ export function isRollcallError(value: unknown): value is RollcallError {
 export function hasCode<C extends string>(value: unknown, codes: readonly C[]): value is RollcallError & { code: C } {
   return value instanceof RollcallError && (codes as readonly string[]).includes(value.code);
 }
+
+/** An error of a code whose whole message is `{detail}` (trainer-side codes build their own text). */
+export function detailError<C extends ErrorCode>(code: C, detail: string, options: { cause?: unknown; retryable?: boolean } = {}): RollcallError & { readonly code: C } {
+  return new RollcallError(code, { detail }, {
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+    ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
+  }) as RollcallError & { readonly code: C };
+}

@@ -1,4 +1,4 @@
-import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
+import { detailError, hasCode, type RollcallError } from '../../src/errors/rollcall-error.ts';
 
 /** The judges' registry codes (`src/errors/registry.ts`); a judge error is a RollcallError with one. */
 
@@ -21,9 +21,7 @@ export type JudgeErrorCode = (typeof JUDGE_ERROR_CODES)[number];
 
 export type JudgeError = RollcallError & { readonly code: JudgeErrorCode };
 
-export function judgeError(code: JudgeErrorCode, message: string, cause?: unknown): JudgeError {
-  return new RollcallError(code, { detail: message }, cause === undefined ? {} : { cause }) as JudgeError;
-}
+export const judgeError = (code: JudgeErrorCode, message: string, cause?: unknown): JudgeError => detailError(code, message, { cause });
 
 export function isJudgeError(value: unknown): value is JudgeError {
   return hasCode(value, JUDGE_ERROR_CODES);

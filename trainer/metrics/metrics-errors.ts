@@ -1,4 +1,4 @@
-import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
+import { detailError, hasCode, type RollcallError } from '../../src/errors/rollcall-error.ts';
 /**
  * Metrics errors as data: a stable code, a message and whether retrying can help.
  *
@@ -29,9 +29,7 @@ export type MetricsErrorCode = (typeof METRICS_ERROR_CODES)[number];
 export type MetricsError = RollcallError & { readonly code: MetricsErrorCode };
 
 // Retry per the registry: a full disk or a flaky mount (IO) can recover; corrupt bytes cannot.
-export function metricsError(code: MetricsErrorCode, message: string, cause?: unknown): MetricsError {
-  return new RollcallError(code, { detail: message }, cause === undefined ? {} : { cause }) as MetricsError;
-}
+export const metricsError = (code: MetricsErrorCode, message: string, cause?: unknown): MetricsError => detailError(code, message, { cause });
 
 export function isMetricsError(value: unknown): value is MetricsError {
   return hasCode(value, METRICS_ERROR_CODES);

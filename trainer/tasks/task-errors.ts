@@ -1,4 +1,4 @@
-import { hasCode, RollcallError } from '../../src/errors/rollcall-error.ts';
+import { detailError, hasCode, type RollcallError } from '../../src/errors/rollcall-error.ts';
 
 /** Task-reading and env-service registry codes; a task error is a RollcallError with one. */
 
@@ -21,12 +21,7 @@ export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number];
 export type TaskError = RollcallError & { readonly code: TaskErrorCode };
 
 /** `retryable` overrides the registry where an env service's answer says better (429, 503). */
-export function taskError(code: TaskErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}): TaskError {
-  return new RollcallError(code, { detail: message }, {
-    ...(options.cause === undefined ? {} : { cause: options.cause }),
-    ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
-  }) as TaskError;
-}
+export const taskError = (code: TaskErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}): TaskError => detailError(code, message, options);
 
 export function isTaskError(value: unknown): value is TaskError {
   return hasCode(value, TASK_ERROR_CODES);
