@@ -48,8 +48,7 @@ for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python
     const calls = db.prepare('SELECT rollout_id, seq, status, trainable, flags_json, request_json FROM calls ORDER BY rollout_id, seq').all() as { rollout_id: string; status: string; trainable: number; flags_json: string; request_json: string }[];
     db.close();
     assert.equal(rollouts.length, 16);
-    const tasks = readdirSync(project).length;
-    assert.equal(tasks, 1);
+    assert.equal(readdirSync(project).length, 1, 'one run folder');
     for (const rollout of rollouts) {
       const own = calls.filter((c) => c.rollout_id === rollout.id);
       const question = (JSON.parse(own[0]!.request_json) as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')!.content;
