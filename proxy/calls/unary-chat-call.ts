@@ -33,7 +33,11 @@ export async function readEngineAnswer(ctx: CallContext, start: CallStart, runti
 export async function withPromptIds(ctx: CallContext, start: CallStart, runtime: CallRuntime, driver: ChatDriver, capture: CallCapture): Promise<CallCapture> {
   if (capture.promptIds !== null || driver.completePromptIds === undefined || runtime.signal.aborted) return capture;
   const http = (request: Parameters<CallContext['replicas']['request']>[1]) => ctx.replicas.request(runtime.rollout, request);
-  const promptIds = await driver.completePromptIds(http, JSON.parse(start.sentJson) as Record<string, unknown>, runtime.signal).catch(() => null);
+  const promptIds = await driver.completePromptIds(http, JSON.parse(start.sentJson) as Record<string, unknown>, runtime.signal).catch((error: unknown) => {
+    // The answer is still recorded (without prompt ids, so not trainable); say why.
+    ctx.logger.warn({ err: error, rolloutId: start.rolloutId, seq: start.seq }, 'rebuilding prompt ids failed');
+    return null;
+  });
   return { ...capture, promptIds };
 }
 

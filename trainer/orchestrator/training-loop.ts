@@ -24,6 +24,7 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   const steps = totalSteps(deps);
   let first = 1;
   let resumedFrom: number | null = null;
+  let rolloutsRun = 0;
   if (options.resume) {
     const saved = loadLatestState(deps.run.checkpointsDir);
     if (saved !== null) {
@@ -36,12 +37,12 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
       }
       first = saved.state.step + 1;
       resumedFrom = saved.state.step;
+      rolloutsRun = saved.state.rolloutsRun;
       deps.log(`resumed from ${saved.dir} (step ${saved.state.step}, policy version ${saved.state.policyVersion})`);
     }
   }
   deps.progress.start();
   let lastMetrics: Record<string, number> = {};
-  let rolloutsRun = 0;
   try {
     if (config.schedule.evalBeforeTrain && first === 1) deps.sink.write(0, await runValidation(deps, 0));
     for (let step = first; step <= steps && !deps.signal.aborted; step++) {

@@ -79,6 +79,8 @@ test('the worker learner gets valid batches, the policy version moves, and a res
   assert.deepEqual(all.map((m) => m['policy/version']), [1, 2, 3, 4], 'the proxy resumed at the saved version and the learner went on');
   assert.equal(all[2]?.success_rate, 0.5, 'step 3 served the tasks an uninterrupted run would (their scripts answer half right)');
   assert.equal(learner.steps.length, 4);
+  const state = JSON.parse(readFileSync(join(dir, 'checkpoints', 'global_step_4', 'trainer-state.json'), 'utf8')) as { rolloutsRun: number };
+  assert.equal(state.rolloutsRun, 4 * 4, 'rollouts counted across the resume');
 });
 
 test('a crashing, hanging or garbage-printing workflow is reported and the step goes on; too many failures stop the run clearly', async () => {
