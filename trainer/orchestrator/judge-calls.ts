@@ -1,5 +1,6 @@
 import type { JudgeCall } from '../judges/judge-types.ts';
 import type { RecordedCall } from '../proxy-client/admin-views.ts';
+import { toolDiscipline } from './tool-discipline.ts';
 
 /**
  * A rollout's recorded calls as the judge sees them: what the model said (reasoning and content),
@@ -31,6 +32,7 @@ export function callStats(calls: readonly RecordedCall[]) {
     completionTokens: completed.reduce((n, c) => n + c.completionIds.length, 0),
     malformedToolCalls: completed.filter((c) => c.flags.malformedToolCall !== undefined).length,
     truncatedTurns: completed.filter((c) => c.finishReason === 'length').length,
+    ...toolDiscipline(completed.flatMap((c) => { const m = c.response?.choices?.[0]?.message; return m === undefined ? [] : [m]; })),
   };
 }
 

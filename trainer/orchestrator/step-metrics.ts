@@ -1,3 +1,4 @@
+import type { CallStats } from './judge-calls.ts';
 import type { RolloutOutcome } from './rollout-outcome.ts';
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
@@ -27,6 +28,7 @@ export function rolloutMetrics(outcomes: readonly RolloutOutcome[], prefix = '')
     [p('malformed_tool_call_rate')]: turns === 0 ? 0 : stats.reduce((n, s) => n + s.malformedToolCalls, 0) / turns,
     [p('truncated_turn_rate')]: turns === 0 ? 0 : stats.reduce((n, s) => n + s.truncatedTurns, 0) / turns,
     [p('madness_rate')]: mean(ok.map((o) => o.metrics['madness/is_mad'] ?? 0)),
+    ...toolDisciplineMetrics(stats, p),
   };
   const sampleStats = ok.flatMap((o) => (o.sampleStats === null ? [] : [o.sampleStats]));
   if (sampleStats.length > 0) {
@@ -41,6 +43,22 @@ export function rolloutMetrics(outcomes: readonly RolloutOutcome[], prefix = '')
     metrics[p(`judge/${key.replace(/^judge\//, '')}`)] = mean(ok.map((o) => o.metrics[key] ?? 0));
   }
   return metrics;
+}
+
+/**
+ * The math agent's tool discipline (DESIGN's flagship example): the share of rollouts that use a
+ * tool, the share of code calls that print, the share of rollouts that state a final answer in a
+ * turn that calls a tool (before its result), and the share that do all three right.
+ */
+function toolDisciplineMetrics(stats: readonly CallStats[], p: (name: string) => string): Record<string, number> {
+  const codeCalls = stats.reduce((n, s) => n + s.codeCalls, 0);
+  const usedTool = (s: CallStats) => s.toolCalls > 0;
+  return {
+    [p('tool/used_rate')]: mean(stats.map((s) => (usedTool(s) ? 1 : 0))),
+    [p('tool/print_rate')]: codeCalls === 0 ? 0 : stats.reduce((n, s) => n + s.printingCodeCalls, 0) / codeCalls,
+    [p('tool/answered_before_result_rate')]: mean(stats.map((s) => (s.answeredBeforeToolResult ? 1 : 0))),
+    [p('tool/disciplined_rate')]: mean(stats.map((s) => (usedTool(s) && s.printingCodeCalls === s.codeCalls && !s.answeredBeforeToolResult ? 1 : 0))),
+  };
 }
 
 /**

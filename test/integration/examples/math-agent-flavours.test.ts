@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -66,5 +66,12 @@ for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python
       }
       if (behaviour === 'malformed') assert.equal(JSON.parse(rollout.metadata_json).judge['madness/wrong_toolcall'], 1);
     }
+    // Per behaviour group of 4: correct and tool_error use the tool, print, and answer after its
+    // result; wrong answers in the tool's turn with code that does not print; malformed calls none.
+    const step = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>).find((m) => m.step === 1)!;
+    assert.equal(step['tool/used_rate'], 0.75);
+    assert.equal(step['tool/print_rate'], Number((2 / 3).toPrecision(10)));
+    assert.equal(step['tool/answered_before_result_rate'], 0.25);
+    assert.equal(step['tool/disciplined_rate'], 0.5);
   });
 }

@@ -11,7 +11,8 @@ const call = (code: string) => `<tool_call>\n{"name": "execute_python_code", "ar
 /**
  * Scripts the first step's four tasks (shuffle, seed 42) with one behaviour each: a tool call then
  * the right boxed answer; code that raises, whose traceback the agent reads before answering
- * right; a malformed tool call (the JSON is cut off) the agent cannot run; a wrong answer.
+ * right; a malformed tool call (the JSON is cut off) the agent cannot run; a wrong answer given
+ * in the turn that calls the tool, with code that forgets to print.
  */
 export function scriptFlavourTasks(engine: FakeEngine): Map<string, Behaviour> {
   const rows = readGsm8k('train');
@@ -26,7 +27,7 @@ export function scriptFlavourTasks(engine: FakeEngine): Map<string, Behaviour> {
       correct: [call(`print(${answer})`), `It printed ${answer}, so the answer is \\boxed{${answer}}.`],
       tool_error: [call('print(1/0)'), `The code failed with ZeroDivisionError; by hand the answer is \\boxed{${answer}}.`],
       malformed: ['<tool_call>\n{"name": "execute_python_code", "arguments": {"code": "print(\n</tool_call>'],
-      wrong: [call(`print(${answer})`), `The answer is \\boxed{${answer}7}.`],
+      wrong: [`The answer is \\boxed{${answer}7}.\n${call(answer)}`, `The answer is \\boxed{${answer}7}.`],
     }[behaviour];
     engine.scriptWhen(row.question.slice(0, 80), replies);
   }
