@@ -1,18 +1,27 @@
-"""Draws a run's reward and held-out success over steps as an SVG (standard library only).
+"""Draws a run's metrics over steps as an SVG (standard library only): `reward` (train reward and
+held-out success) or `discipline` (the tool-discipline rates on the held-out tasks).
 
-    python3 scripts/gpu-e2e/plot_curve.py metrics.jsonl out.svg [title]
+    python3 scripts/gpu-e2e/plot_curve.py metrics.jsonl out.svg [title] [reward|discipline]
 """
 
 import json
 import sys
 
 W, H, PAD = 640, 360, 48
-SERIES = [("reward/mean", "train reward", "#1f77b4"), ("val/pass@1", "held-out success (pass@1)", "#d62728")]
+CHARTS = {
+    "reward": [("reward/mean", "train reward", "#1f77b4"), ("val/pass@1", "held-out success (pass@1)", "#d62728")],
+    "discipline": [
+        ("val/tool/print_rate", "code calls that print", "#2ca02c"),
+        ("val/tool/answered_before_result_rate", "rollouts answering before the tool result", "#d62728"),
+        ("val/tool/disciplined_rate", "rollouts with tool use + print + waiting", "#1f77b4"),
+    ],
+}
 
 
 def main():
     rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
     title = sys.argv[3] if len(sys.argv) > 3 else "reward by step"
+    series = CHARTS[sys.argv[4] if len(sys.argv) > 4 else "reward"]
     last = max(r["step"] for r in rows) or 1
     x = lambda step: PAD + (W - 2 * PAD) * step / last  # noqa: E731
     y = lambda value: H - PAD - (H - 2 * PAD) * value  # noqa: E731
@@ -24,7 +33,7 @@ def main():
     for s in range(0, last + 1, max(1, last // 5)):
         parts.append(f'<text x="{x(s)}" y="{H - PAD + 16}" text-anchor="middle">{s}</text>')
     parts.append(f'<text x="{W / 2}" y="{H - 8}" text-anchor="middle">step</text>')
-    for i, (key, label, colour) in enumerate(SERIES):
+    for i, (key, label, colour) in enumerate(series):
         points = [(r["step"], r[key]) for r in rows if isinstance(r.get(key), (int, float))]
         path = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in points)
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{path}"/>')

@@ -2,12 +2,14 @@
 # Runs on the GPU machine, from the repository root, with .pack/ carried (scripts/gpu-e2e/pack.sh):
 # builds the small policy, serves it with the worker, and trains it with GRPO through the proxy in
 # token mode with the AgentScope-style math agent and the math judge. Results go to OUT.
-#   scripts/gpu-e2e/run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR...]   (one GRPO run per learning rate,
-#   each from the same warm policy; results in OUT/lr-<LR>/)
+#   scripts/gpu-e2e/run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [RUN...]
+# RUN is LR/DTYPE[/SECONDS] (default 0.0001/bf16): one GRPO run each, one after the other, all from
+# the same warm policy, results in OUT/lr-<LR>-<DTYPE>/; SECONDS stops that run's trainer after that
+# long (its metrics so far are kept), so a run fits the device's per-call time limit.
 set -euo pipefail
-out="${1:?usage: run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR...]}"; steps="${2:-40}"; sft_steps="${3:-2500}"
+out="${1:?usage: run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR/DTYPE[/SECONDS]...]}"; steps="${2:-40}"; sft_steps="${3:-2500}"
 shift $(( $# < 3 ? $# : 3 ))
-lrs=("${@:-0.0002}")
+runs=("${@:-0.0001/bf16}")
 root="$(pwd)"
 work=/tmp/rollcall-e2e
 rm -rf "$work" && mkdir -p "$work/app" "$out"
@@ -18,10 +20,11 @@ echo "== small policy (SFT warm-up)"
 bash scripts/small-policy/run.sh "$work/sp" --steps "$sft_steps" --time-budget-s 200 | tail -5
 cp "$work/sp/summary.json" "$out/warmup-summary.json"
 python3 scripts/gpu-e2e/write_tasks.py "$work/tasks"
-for lr in "${lrs[@]}"; do
-dir="$out/lr-$lr" && mkdir -p "$dir"
-echo "== worker (lr $lr)"
-PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype bf16 >"$dir/worker.log" 2>&1 &
+for run in "${runs[@]}"; do
+IFS=/ read -r lr dtype seconds <<<"$run"
+dir="$out/lr-$lr-$dtype" && mkdir -p "$dir"
+echo "== worker (lr $lr, $dtype)"
+PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype "$dtype" >"$dir/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 python3 - <<'PY'
@@ -37,7 +40,7 @@ else:
 PY
 cat >"$work/e2e.yaml" <<YAML
 project: gpu-e2e
-runsDir: $work/runs-$lr
+runsDir: $work/runs-$lr-$dtype
 proxy: { engine: { kind: worker, mode: token, upstreams: [http://127.0.0.1:8000] } }
 tasks:
   train: { type: jsonl, path: $work/tasks/train.jsonl }
@@ -51,9 +54,15 @@ learner: { type: worker, url: http://127.0.0.1:8000, hyper: { lr: $lr, microBatc
 schedule: { steps: $steps, tasksPerStep: 16, evalEvery: 5, evalBeforeTrain: true, evalTasks: 128, evalPassK: 1, checkpointEvery: 0 }
 YAML
 echo "== train ($steps steps)"
-"$work/node" "$work/app/bin/rollcall.js" train --conf "$work/e2e.yaml" 2>"$dir/train.stderr" | tee "$dir/train.stdout"
-run_dir="$(ls -d "$work"/runs-"$lr"/gpu-e2e/*/ | head -1)"
+"$work/node" "$work/app/bin/rollcall.js" train --conf "$work/e2e.yaml" 2>"$dir/train.stderr" >"$dir/train.stdout" &
+trainer=$!
+if [ -n "${seconds:-}" ]; then ( sleep "$seconds"; kill -INT "$trainer" 2>/dev/null ) & fi
+wait "$trainer" || echo "trainer stopped early (exit $?)"
+tail -3 "$dir/train.stdout"
+run_dir="$(ls -d "$work"/runs-"$lr-$dtype"/gpu-e2e/*/ | head -1)"
 cp "$run_dir/metrics.jsonl" "$dir/metrics.jsonl"
+python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/reward-curve.svg" "GRPO, lr $lr, $dtype: reward and held-out success" reward
+python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/tool-discipline.svg" "GRPO, lr $lr, $dtype: tool discipline on held-out tasks" discipline
 tail -c 200000 "$run_dir/run.log" >"$dir/run.log.tail" || true
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv >"$dir/gpu.csv" || true
 kill $worker 2>/dev/null || true
