@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { setMaxListeners } from 'node:events';
 import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
@@ -49,6 +50,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const run = resumeRun ?? createRunFolder(config.runsDir, config.project, config.experiment as string);
   writeResolvedConfig(run, config);
   const controller = new AbortController();
+  // Every rollout in flight listens on this one shutdown signal (and removes its listener when it
+  // ends), so the listener count tracks rollout.concurrency; Node's default warns at 11.
+  setMaxListeners(config.rollout.concurrency + 16, controller.signal);
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
