@@ -3,9 +3,10 @@
 # builds the small policy, serves it with the worker, and trains it with GRPO through the proxy in
 # token mode with the AgentScope-style math agent and the math judge. Results go to OUT.
 #   scripts/gpu-e2e/run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [RUN...]
-# RUN is LR/DTYPE[/SECONDS] (default 0.0001/bf16): one GRPO run each, one after the other, all from
-# the same warm policy, results in OUT/lr-<LR>-<DTYPE>/; SECONDS stops that run's trainer after that
-# long (its metrics so far are kept), so a run fits the device's per-call time limit.
+# RUN is LR/DTYPE[/SECONDS[/LORA_RANK]] (default 0.0001/bf16): one GRPO run each, one after the
+# other, all from the same warm policy, results in OUT/lr-<LR>-<DTYPE>[-lora<RANK>]/; SECONDS (empty
+# or 0: no limit) stops that run's trainer after that long (its metrics so far are kept), so a run
+# fits the device's per-call time limit; LORA_RANK trains a LoRA adapter instead of all weights.
 set -euo pipefail
 out="${1:?usage: run-on-gpu.sh OUT [STEPS] [SFT_STEPS] [LR/DTYPE[/SECONDS]...]}"; steps="${2:-40}"; sft_steps="${3:-2500}"
 shift $(( $# < 3 ? $# : 3 ))
@@ -21,10 +22,11 @@ bash scripts/small-policy/run.sh "$work/sp" --steps "$sft_steps" --time-budget-s
 cp "$work/sp/summary.json" "$out/warmup-summary.json"
 python3 scripts/gpu-e2e/write_tasks.py "$work/tasks"
 for run in "${runs[@]}"; do
-IFS=/ read -r lr dtype seconds <<<"$run"
-dir="$out/lr-$lr-$dtype" && mkdir -p "$dir"
-echo "== worker (lr $lr, $dtype)"
-PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype "$dtype" >"$dir/worker.log" 2>&1 &
+IFS=/ read -r lr dtype seconds lora <<<"$run"
+name="lr-$lr-$dtype${lora:+-lora$lora}"
+dir="$out/$name" && mkdir -p "$dir"
+echo "== worker ($name)"
+PYTHONPATH="$work/app/trainer/worker" python3 -m rollcall_worker --model "$work/sp/model" --port 8000 --dtype "$dtype" --lora-rank "${lora:-0}" >"$dir/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 python3 - <<'PY'
@@ -40,7 +42,7 @@ else:
 PY
 cat >"$work/e2e.yaml" <<YAML
 project: gpu-e2e
-runsDir: $work/runs-$lr-$dtype
+runsDir: $work/runs-$name
 proxy: { engine: { kind: worker, mode: token, upstreams: [http://127.0.0.1:8000] } }
 tasks:
   train: { type: jsonl, path: $work/tasks/train.jsonl }
@@ -56,13 +58,13 @@ YAML
 echo "== train ($steps steps)"
 "$work/node" "$work/app/bin/rollcall.js" train --conf "$work/e2e.yaml" 2>"$dir/train.stderr" >"$dir/train.stdout" &
 trainer=$!
-if [ -n "${seconds:-}" ]; then ( sleep "$seconds"; kill -INT "$trainer" 2>/dev/null ) & fi
+if [ "${seconds:-0}" != 0 ]; then ( sleep "$seconds"; kill -INT "$trainer" 2>/dev/null ) & fi
 wait "$trainer" || echo "trainer stopped early (exit $?)"
 tail -3 "$dir/train.stdout"
-run_dir="$(ls -d "$work"/runs-"$lr-$dtype"/gpu-e2e/*/ | head -1)"
+run_dir="$(ls -d "$work/runs-$name"/gpu-e2e/*/ | head -1)"
 cp "$run_dir/metrics.jsonl" "$dir/metrics.jsonl"
-python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/reward-curve.svg" "GRPO, lr $lr, $dtype: reward and held-out success" reward
-python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/tool-discipline.svg" "GRPO, lr $lr, $dtype: tool discipline on held-out tasks" discipline
+python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/reward-curve.svg" "GRPO, $name: reward and held-out success" reward
+python3 scripts/gpu-e2e/plot_curve.py "$dir/metrics.jsonl" "$dir/tool-discipline.svg" "GRPO, $name: tool discipline on held-out tasks" discipline
 tail -c 200000 "$run_dir/run.log" >"$dir/run.log.tail" || true
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv >"$dir/gpu.csv" || true
 kill $worker 2>/dev/null || true
