@@ -1,7 +1,10 @@
 import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { LoadedConfig } from '../trainer/config/load-trainer-config.ts';
+import { policyModelName } from '../trainer/config/publish-config.ts';
 import { createDebugLearner } from '../trainer/learners/debug-learner.ts';
 import type { Learner } from '../trainer/learners/learner-types.ts';
+import { createWeightsPublisher, type WeightsPublisher } from '../trainer/learners/weights-publisher.ts';
 import { createWorkerLearner, waitForWorker } from '../trainer/learners/worker-learner.ts';
 import { openMetricsSink } from '../trainer/metrics/metrics-sink.ts';
 import { ProgressDisplay } from '../trainer/metrics/progress-display.ts';
@@ -24,6 +27,7 @@ function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]):
 /** Closes what a run opened, whether or not it got as far as building every part. */
 export async function closeRun(deps: TrainerDeps | undefined, proxy: ProxyHandle): Promise<void> {
   deps?.sink.close();
+  await deps?.publisher?.close();
   await deps?.learner.close();
   await deps?.admin.close();
   await proxy.close();
@@ -49,16 +53,27 @@ export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: 
   } else {
     learner = createDebugLearner();
   }
+  const { publish } = config.learner;
+  const model = config.rollout.model ?? policyModelName(publish, proxy.engineModel);
+  if (model === null && publish?.method === 'sglang-lora') throw new Error(`rollout.model: the engine reported no model name to build "<base>:${publish.loraName}" from; set it`);
+  let publisher: WeightsPublisher | undefined;
+  if (publish !== undefined) {
+    const engineUrls = publish.engineUrls ?? config.proxy.engine.upstreams;
+    const dir = resolve(baseDir, publish.dir);
+    publisher = createWeightsPublisher({ config: publish, dir, engineUrls, learner, log });
+    log(`publishing weights with ${publish.method} to ${engineUrls.join(', ')} through ${dir}`);
+  }
   const selector = createSelector({ config: config.tasks.selector, taskCount: trainTasks.length, features: featureColumns(trainTasks, config.tasks.selector.featureKeys) });
   const partial = { config, trainTasks };
   return {
     config,
     baseDir,
     admin: new AdminClient(proxy.rootUrl, proxy.adminToken),
-    model: config.rollout.model ?? proxy.engineModel ?? 'default',
+    model: model ?? 'default',
     runner,
     judge,
     learner,
+    ...(publisher === undefined ? {} : { publisher }),
     selector,
     trainTasks,
     validationTasks,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
+import { startPolicy } from '../trainer/orchestrator/policy-update.ts';
 import { runValidation } from '../trainer/orchestrator/run-validation.ts';
 import { createRunFolder, writeResolvedConfig } from '../trainer/run/run-folder.ts';
 import { buildTrainer, closeRun } from './build-trainer.ts';
@@ -10,7 +11,7 @@ export const EVAL_USAGE = 'usage: rollcall eval --conf FILE.yaml [--backbone deb
 /**
  * `rollcall eval`: validation only — `evalPassK` attempts of each validation task (or of the train
  * tasks when none are configured), never trained on; pass@1 and pass@k in a new run folder. With
- * `--checkpoint` the worker first loads those weights.
+ * `--checkpoint` the worker first loads those weights (and publishes them, with `learner.publish`).
  */
 export async function evalCommand(argv: string[]): Promise<void> {
   let values;
@@ -44,6 +45,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   try {
     deps = await buildTrainer({ ...loaded, config }, run, proxy, new AbortController().signal, process.stderr);
     if (values.checkpoint !== undefined) await deps.learner.restore(values.checkpoint);
+    // With learner.publish the engines must serve the weights under evaluation, and the adapter must exist.
+    await startPolicy(deps, null);
     const tasks = deps.validationTasks.length > 0 ? deps.validationTasks : deps.trainTasks;
     const metrics = await runValidation({ ...deps, validationTasks: tasks }, 0);
     deps.sink.write(0, metrics);

@@ -35,6 +35,8 @@ export type RenderRequest = {
 
 /** Sampling as token mode sends it: the rollout policy merged over the client's request. */
 export type GenerateRequest = {
+  /** The model the client named; vLLM serves a loaded LoRA adapter under its name, SGLang and llama.cpp ignore it. */
+  model: string | undefined;
   promptIds: number[];
   maxTokens: number | undefined;
   temperature: number | undefined;

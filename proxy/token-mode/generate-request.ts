@@ -14,6 +14,7 @@ export function buildGenerateRequest(client: ChatRequest, policy: SamplingPolicy
   const bounded = caps.filter((n): n is number => n !== undefined);
   const stop = typeof client.stop === 'string' ? [client.stop] : (client.stop ?? undefined);
   return {
+    model: client.model ?? undefined,
     promptIds,
     maxTokens: bounded.length === 0 ? undefined : Math.min(...bounded),
     temperature: firstDefined(policy.temperature, client.temperature),

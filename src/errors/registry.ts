@@ -74,6 +74,9 @@ export const ERROR_CODES = {
   RC_ERR_METRICS_PROTO_MALFORMED: spec(500, 'metrics_error', '{detail}'),
   RC_ERR_METRICS_CLOSED: spec(500, 'metrics_error', '{detail}'),
   RC_ERR_METRICS_IO: spec(500, 'metrics_error', '{detail}', true),
+  RC_ERR_PUBLISH_REJECTED: spec(502, 'publish_error', '{detail}'),
+  RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
+  RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -91,7 +91,7 @@ function readTopLogprobs(body: JsonObject): number | null {
 
 export function prepareChat(ctx: EngineContext, rawBody: unknown, headerRequestId?: string): PreparedChat {
   const body = requireObject(rawBody);
-  checkModel(body, ctx.config.modelName);
+  checkModel(body, ctx);
   const streamFlags = readStreamFlags(body);
   const topLogprobs = readTopLogprobs(body);
   const sampling = readSampling(body);

@@ -45,7 +45,7 @@ export interface PreparedCompletion {
 
 export function prepareCompletion(ctx: EngineContext, rawBody: unknown, headerRequestId?: string): PreparedCompletion {
   const body = requireObject(rawBody);
-  checkModel(body, ctx.config.modelName);
+  checkModel(body, ctx);
   const streamFlags = readStreamFlags(body);
   const logprobsField = optionalInt(body, 'logprobs');
   const logprobs = logprobsField === null ? null : checkLogprobCount(logprobsField, 'logprobs');

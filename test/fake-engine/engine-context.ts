@@ -1,11 +1,13 @@
 /**
- * What every route handler gets: the frozen engine configuration, the tokenizer and the generator.
+ * What every route handler gets: the frozen engine configuration, the tokenizer, the generator and
+ * the weight state (the one mutable part: adapters come and go).
  */
 import { randomUUID } from 'node:crypto';
 
 import type { TemplateVariant } from './chat-template.ts';
 import type { Generator } from './generator.ts';
 import type { FakeTokenizer } from './tokenizer.ts';
+import type { WeightState } from './weight-state.ts';
 
 export interface EngineConfig {
   readonly modelName: string;
@@ -14,12 +16,18 @@ export interface EngineConfig {
   readonly version: string;
   /** Tokens per streamed chunk (vLLM's stream interval). */
   readonly chunkTokens: number;
+  /** `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True`: the LoRA load/unload routes exist. */
+  readonly runtimeLoraUpdating: boolean;
+  /** `VLLM_SERVER_DEV_MODE=1`: `/collective_rpc` and `/reset_prefix_cache` exist. */
+  readonly devMode: boolean;
 }
 
 export interface EngineContext {
   readonly config: EngineConfig;
   readonly tokenizer: FakeTokenizer;
   readonly generator: Generator;
+  /** Loaded LoRA adapters and the weight updates received. */
+  readonly weights: WeightState;
 }
 
 /** vLLM's `random_uuid()`: a uuid4 as 32 hex digits. */

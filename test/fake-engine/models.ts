@@ -2,8 +2,11 @@
  * `GET /v1/models` and `GET /version` bodies (vllm/entrypoints/openai/models/serving.py,
  * vllm/entrypoints/serve/instrumentator/basic.py). The base model's card carries `max_model_len`,
  * `owned_by: "vllm"`, `root` (the model path) and `parent: null`, with one default permission.
+ * Each loaded LoRA adapter follows as a card with `root` = its folder, `parent` = the base model
+ * and no `max_model_len` (null).
  */
 import { type EngineConfig, randomHexId, unixSeconds } from './engine-context.ts';
+import type { LoadedAdapter } from './weight-state.ts';
 
 export interface ModelPermission {
   id: string;
@@ -27,13 +30,13 @@ export interface ModelCard {
   owned_by: 'vllm';
   root: string;
   parent: string | null;
-  max_model_len: number;
+  max_model_len: number | null;
   permission: ModelPermission[];
 }
 
-export function modelListBody(config: EngineConfig): { object: 'list'; data: ModelCard[] } {
+export function modelListBody(config: EngineConfig, adapters: readonly LoadedAdapter[]): { object: 'list'; data: ModelCard[] } {
   const created = unixSeconds();
-  const permission: ModelPermission = {
+  const permission = (): ModelPermission => ({
     id: `modelperm-${randomHexId()}`,
     object: 'model_permission',
     created,
@@ -46,7 +49,7 @@ export function modelListBody(config: EngineConfig): { object: 'list'; data: Mod
     organization: '*',
     group: null,
     is_blocking: false,
-  };
+  });
   const card: ModelCard = {
     id: config.modelName,
     object: 'model',
@@ -55,9 +58,12 @@ export function modelListBody(config: EngineConfig): { object: 'list'; data: Mod
     root: config.modelName,
     parent: null,
     max_model_len: config.maxModelLen,
-    permission: [permission],
+    permission: [permission()],
   };
-  return { object: 'list', data: [card] };
+  const adapterCards = adapters.map(
+    (adapter): ModelCard => ({ id: adapter.name, object: 'model', created: adapter.created, owned_by: 'vllm', root: adapter.path, parent: config.modelName, max_model_len: null, permission: [permission()] }),
+  );
+  return { object: 'list', data: [card, ...adapterCards] };
 }
 
 export function versionBody(config: EngineConfig): { version: string } {

@@ -3,6 +3,7 @@
  * and `param` names (ChatCompletionRequest / CompletionRequest validators, SamplingParams checks,
  * vllm/renderers/params.py for the context-length check). Unknown fields pass silently, as in vLLM.
  */
+import type { EngineContext } from './engine-context.ts';
 import { badRequest, modelNotFound } from './errors.ts';
 import { VOCAB_SIZE } from './tokenizer.ts';
 
@@ -39,10 +40,10 @@ export function optionalBool(body: JsonObject, name: string): boolean | null {
   return value;
 }
 
-/** `model` must be the served name, or absent/null (the base model). */
-export function checkModel(body: JsonObject, servedName: string): void {
+/** `model` must be the served name, a loaded LoRA adapter, or absent/null (the base model). */
+export function checkModel(body: JsonObject, ctx: EngineContext): void {
   const model = body['model'];
-  if (model === null || model === undefined || model === servedName) return;
+  if (model === null || model === undefined || (typeof model === 'string' && ctx.weights.serves(model, ctx.config.modelName))) return;
   throw modelNotFound(String(model));
 }
 

@@ -1,5 +1,6 @@
 /**
- * Request routing for the fake engine: vLLM's public routes plus the `/fake/*` control routes.
+ * Request routing for the fake engine: vLLM's public routes, its weight-update routes (gated as
+ * vLLM gates them, weight-routes.ts), plus the `/fake/*` control routes.
  * Unknown paths get FastAPI's `{"detail": "Not Found"}`, a known path with the wrong method
  * `{"detail": "Method Not Allowed"}`.
  */
@@ -17,6 +18,7 @@ import { modelListBody, versionBody } from './models.ts';
 import type { ScriptBook } from './scripts.ts';
 import { type StreamEvent, writeSseStream } from './sse-writer.ts';
 import { detokenizeBody, tokenizeBody } from './tokenize.ts';
+import { handleWeightRoute, WEIGHT_ROUTES } from './weight-routes.ts';
 
 export interface RouteDeps {
   ctx: EngineContext;
@@ -104,7 +106,8 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
   '/v1/completions': { POST: (deps, request) => generate(deps, request, 'completion') },
   '/tokenize': { POST: ({ ctx }, { body, res }) => sendJson(res, 200, tokenizeBody(ctx, body)) },
   '/detokenize': { POST: ({ ctx }, { body, res }) => sendJson(res, 200, detokenizeBody(ctx, body)) },
-  '/v1/models': { GET: ({ ctx }, { res }) => sendJson(res, 200, modelListBody(ctx.config)) },
+  '/v1/models': { GET: ({ ctx }, { res }) => sendJson(res, 200, modelListBody(ctx.config, ctx.weights.loaded)) },
+  ...Object.fromEntries(WEIGHT_ROUTES.map((route) => [route, { POST: ({ ctx }: RouteDeps, { body, res }: RouteRequest) => handleWeightRoute(ctx, route, body, res) }])),
   '/version': { GET: ({ ctx }, { res }) => sendJson(res, 200, versionBody(ctx.config)) },
   '/health': {
     GET: (_deps, { res }) => {

@@ -21,6 +21,7 @@ import { parseJsonBody, readBodyText, sendError, sendJson } from './http-io.ts';
 import { findRoute, isControlPath, type RouteDeps } from './routes.ts';
 import { ScriptBook } from './scripts.ts';
 import { FakeTokenizer } from './tokenizer.ts';
+import { type LoadedAdapter, type WeightFault, type WeightUpdate, WeightState } from './weight-state.ts';
 
 export interface FakeEngineOptions {
   /** 0 (the default) picks a free port. */
@@ -34,6 +35,10 @@ export interface FakeEngineOptions {
   /** Tokens per streamed content chunk. */
   chunkTokens?: number;
   faults?: Partial<Faults>;
+  /** `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True`: serve `/v1/load_lora_adapter` and `/v1/unload_lora_adapter` (default off, as in vLLM). */
+  runtimeLoraUpdating?: boolean;
+  /** `VLLM_SERVER_DEV_MODE=1`: serve `/collective_rpc` (reload_weights) and `/reset_prefix_cache` (default off). */
+  devMode?: boolean;
 }
 
 export interface RecordedRequest {
@@ -54,6 +59,14 @@ export interface FakeEngine {
   /** Every request received except `/fake/*` control calls, in arrival order. */
   readonly requests: RecordedRequest[];
   readonly faults: Readonly<Faults>;
+  /** Every weight-update request (LoRA load/unload, reload, cache reset) with the status it got, in order. */
+  readonly weightUpdates: readonly WeightUpdate[];
+  /** The LoRA adapters loaded now. */
+  readonly loras: readonly LoadedAdapter[];
+  /** The folder the last successful `reload_weights` read, or null. */
+  readonly reloadedFrom: string | null;
+  /** Makes LoRA loads and reloads fail once `after` of them succeeded (null: never). */
+  failWeightUpdates(fault: WeightFault | null): void;
   script(name: string, replies: readonly string[]): void;
   /** Replies for every prompt containing `needle` and no script marker (first match wins). */
   scriptWhen(needle: string, replies: readonly string[]): void;
@@ -72,6 +85,8 @@ function resolveConfig(options: FakeEngineOptions): EngineConfig {
     templateVariant: options.templateVariant ?? 'qwen25',
     version: options.version ?? '0.33.0',
     chunkTokens: options.chunkTokens ?? 1,
+    runtimeLoraUpdating: options.runtimeLoraUpdating ?? false,
+    devMode: options.devMode ?? false,
   };
   if (config.modelName === '') throw new TypeError('modelName must not be empty');
   if (!Number.isInteger(config.maxModelLen) || config.maxModelLen < 1) throw new RangeError('maxModelLen must be a positive integer');
@@ -105,7 +120,8 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
   if (options.faults !== undefined) faults.set(options.faults);
   const tokenizer = new FakeTokenizer();
   const scripts = new ScriptBook();
-  const ctx: EngineContext = { config, tokenizer, generator: new Generator(tokenizer, scripts) };
+  const weights = new WeightState();
+  const ctx: EngineContext = { config, tokenizer, generator: new Generator(tokenizer, scripts), weights };
   const closing = new AbortController();
   const deps: RouteDeps = { ctx, scripts, faults, signal: closing.signal };
   const requests: RecordedRequest[] = [];
@@ -159,6 +175,14 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     get faults() {
       return faults.current;
     },
+    weightUpdates: weights.updates,
+    get loras() {
+      return weights.loaded;
+    },
+    get reloadedFrom() {
+      return weights.reloadedFrom;
+    },
+    failWeightUpdates: (fault) => weights.setFault(fault),
     script: (name, replies) => scripts.set(name, replies),
     scriptWhen: (needle, replies) => scripts.setForText(needle, replies),
     setFaults: (patch) => faults.set(patch),

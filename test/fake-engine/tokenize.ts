@@ -17,7 +17,7 @@ export interface TokenizeBody {
 
 export function tokenizeBody(ctx: EngineContext, rawBody: unknown): TokenizeBody {
   const body = requireObject(rawBody);
-  checkModel(body, ctx.config.modelName);
+  checkModel(body, ctx);
   let tokens: number[];
   if (body['messages'] !== undefined) {
     tokens = renderChatPrompt(ctx, body).ids;
@@ -37,7 +37,7 @@ export function tokenizeBody(ctx: EngineContext, rawBody: unknown): TokenizeBody
 
 export function detokenizeBody(ctx: EngineContext, rawBody: unknown): { prompt: string } {
   const body = requireObject(rawBody);
-  checkModel(body, ctx.config.modelName);
+  checkModel(body, ctx);
   const tokens = body['tokens'];
   if (!Array.isArray(tokens) || !tokens.every((id) => typeof id === 'number' && Number.isInteger(id))) {
     throw badRequest('tokens must be a list of integers', 'tokens');

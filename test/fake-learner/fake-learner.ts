@@ -5,10 +5,21 @@ import { join } from 'node:path';
 
 /**
  * A learner double speaking the worker's HTTP contract (DESIGN §7) exactly: it validates every
- * sample as the real worker does, "trains" by counting, bumps the policy version, and writes
- * and reads checkpoints as files.
+ * sample as the real worker does, "trains" by counting, bumps the policy version, writes and
+ * reads checkpoints as files, and writes serving weights (`POST /weights`) as a folder holding
+ * `fake-weights.json` with their policy version.
  */
-export type FakeLearner = { url: string; steps: { samples: unknown[]; hyper: unknown }[]; version: number; close(): Promise<void> };
+export type FakeLearner = {
+  url: string;
+  steps: { samples: unknown[]; hyper: unknown }[];
+  /** Folders written by `POST /weights`, in order. */
+  weights: string[];
+  version: number;
+  close(): Promise<void>;
+};
+
+/** `lora`: what `/weights` reports, as the worker does for `--lora-rank > 0`. */
+export type FakeLearnerOptions = { lora?: boolean };
 
 function problem(sample: Record<string, unknown>, i: number): string | null {
   const { tokens, promptLength, lossMask, logprobs, advantages } = sample as Record<string, number[] & number>;
@@ -27,8 +38,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
 }
 
-export async function startFakeLearner(): Promise<FakeLearner> {
-  const state: FakeLearner = { url: '', steps: [], version: 0, close: async () => {} };
+export async function startFakeLearner(options: FakeLearnerOptions = {}): Promise<FakeLearner> {
+  const state: FakeLearner = { url: '', steps: [], weights: [], version: 0, close: async () => {} };
   const send = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const server = createServer((req, res) => {
     void (async () => {
@@ -47,6 +58,13 @@ export async function startFakeLearner(): Promise<FakeLearner> {
         mkdirSync(String(body.path), { recursive: true });
         writeFileSync(join(String(body.path), 'fake-learner.json'), JSON.stringify({ version: state.version }));
         return send(res, 200, { path: body.path });
+      }
+      if (req.url === '/weights') {
+        if (typeof body.path !== 'string' || body.path === '') return send(res, 400, { error: { message: '`path` must be a non-empty string', param: 'path' } });
+        mkdirSync(body.path, { recursive: true });
+        writeFileSync(join(body.path, 'fake-weights.json'), JSON.stringify({ policyVersion: state.version }));
+        state.weights.push(body.path);
+        return send(res, 200, { path: body.path, policyVersion: state.version, lora: options.lora ?? false });
       }
       if (req.url === '/restore') {
         state.version = (JSON.parse(readFileSync(join(String(body.path), 'fake-learner.json'), 'utf8')) as { version: number }).version;

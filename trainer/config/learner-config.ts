@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PublishConfigSchema } from './publish-config.ts';
 
 export const LEARNER_TYPES = ['debug', 'worker'] as const;
 
@@ -16,12 +17,13 @@ export const LearnerHyperSchema = z.strictObject({
   lossAgg: z.enum(['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm']).default('token-mean'),
 });
 
-/** The learner section: debug (no training) or the GPU worker over HTTP. */
+/** The learner section: debug (no training) or the GPU worker over HTTP, serving itself or publishing to engines. */
 export const LearnerConfigSchema = z.strictObject({
   type: z.enum(LEARNER_TYPES).default('debug').describe('debug: rollouts, judging, samples and metrics only; worker: train on the GPU worker'),
   url: z.url().default('http://127.0.0.1:8000').describe('The worker (DESIGN §7)'),
   timeoutMs: z.number().int().positive().default(3_600_000),
-  colocated: z.boolean().default(true).describe('The worker also serves generation: pause the proxy around each step and resume with the new policy version'),
+  colocated: z.boolean().default(true).describe('The worker also serves generation: pause the proxy around each step and resume with the new policy version. false with publish'),
+  publish: PublishConfigSchema.optional().describe('vLLM or SGLang serves generation: after each step (and once before the first rollout) the worker saves its weights and every engine loads them, while the proxy is paused'),
   hyper: LearnerHyperSchema.prefault({}),
 });
 

@@ -7,6 +7,7 @@ import { TaskReaderConfigSchema } from '../tasks/task-types.ts';
 import { WorkflowConfigSchema } from '../workflows/workflow-config.ts';
 import { JudgeConfigSchema } from './judge-config.ts';
 import { LearnerConfigSchema } from './learner-config.ts';
+import { publishProblems } from './publish-config.ts';
 import { RolloutConfigSchema } from './rollout-config.ts';
 import { ScheduleConfigSchema } from './schedule-config.ts';
 
@@ -54,6 +55,8 @@ export const TrainerConfigSchema = z.strictObject({
   algorithm: AdvantageOptionsSchema.prefault({}),
   learner: LearnerConfigSchema.prefault({}),
   schedule: ScheduleConfigSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  for (const problem of publishProblems(config)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 
 export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;

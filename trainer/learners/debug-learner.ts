@@ -10,6 +10,10 @@ export function createDebugLearner(): Learner {
     }),
     checkpoint: async () => {},
     restore: async () => {},
+    // The configuration refuses learner.publish with this learner; reaching here is a wiring bug.
+    saveWeights: async () => {
+      throw new Error('the debug learner trains no weights, so it has none to save');
+    },
     close: async () => {},
   };
 }

@@ -1,11 +1,11 @@
 import { Agent, request } from 'undici';
 import type { LearnerHyper } from '../config/learner-config.ts';
-import type { Learner, TrainSample, TrainStepResult } from './learner-types.ts';
+import type { Learner, SavedWeights, TrainSample, TrainStepResult } from './learner-types.ts';
 
 /**
  * The HTTP client of the GPU worker (DESIGN §7): `POST /train/step`, `POST /checkpoint`,
- * `POST /restore`, `GET /health`. A step can take minutes, so time-outs are the configured
- * learner time-out, not the HTTP defaults.
+ * `POST /restore`, `POST /weights`, `GET /health`. A step can take minutes, so time-outs are the
+ * configured learner time-out, not the HTTP defaults.
  */
 export function createWorkerLearner(url: string, timeoutMs: number): Learner {
   const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 4 });
@@ -32,6 +32,13 @@ export function createWorkerLearner(url: string, timeoutMs: number): Learner {
     },
     async restore(dir: string) {
       await call('POST', '/restore', { path: dir });
+    },
+    async saveWeights(dir: string): Promise<SavedWeights> {
+      const answer = await call<{ path?: string; policyVersion?: number; lora?: boolean }>('POST', '/weights', { path: dir });
+      if (typeof answer.path !== 'string' || typeof answer.policyVersion !== 'number' || typeof answer.lora !== 'boolean') {
+        throw new Error(`learner answered /weights without path, policyVersion and lora: ${JSON.stringify(answer).slice(0, 200)}`);
+      }
+      return { path: answer.path, policyVersion: answer.policyVersion, isLora: answer.lora };
     },
     async close() {
       await dispatcher.close();

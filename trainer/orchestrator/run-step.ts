@@ -3,6 +3,7 @@ import type { Sample } from '../../src/trajectory/sample-types.ts';
 import { computeAdvantages } from '../advantages/compute-advantages.ts';
 import { oversampledGroupSize, selectMaxSpread } from '../advantages/oversampling.ts';
 import { runAll } from '../workflows/run-pool.ts';
+import { trainAndUpdatePolicy } from './policy-update.ts';
 import { runRollout, type RolloutSpec } from './run-rollout.ts';
 import type { RolloutOutcome } from './rollout-outcome.ts';
 import { rolloutMetrics } from './step-metrics.ts';
@@ -63,7 +64,7 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
   const advantages = computeAdvantages(rollouts, config.algorithm);
   const batch = buildBatch(advantages.samples, sampleIndex);
   await writeBatch(join(deps.run.batchesDir, `step_${step}.jsonl`), batch);
-  const learnerMetrics = await train(deps, batch.map(toTrainSample));
+  const learnerMetrics = await trainAndUpdatePolicy(deps, step, batch.map(toTrainSample));
   deps.selector.feedback(...passRates(outcomes));
   deps.progress.endStep();
   const seconds = (performance.now() - started) / 1000;
@@ -77,20 +78,6 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
     'time/step_s': seconds,
     'throughput/rollouts_per_s': outcomes.length / seconds,
   };
-}
-
-/** Trains on the batch; a colocated worker's generation is paused around the update. */
-async function train(deps: TrainerDeps, samples: ReturnType<typeof toTrainSample>[]): Promise<Record<string, number>> {
-  if (samples.length === 0) return { 'learner/skipped': 1 };
-  const colocated = deps.learner.kind === 'worker' && deps.config.learner.colocated;
-  if (colocated) await deps.admin.pausePolicy();
-  let result;
-  try {
-    result = await deps.learner.trainStep(samples, deps.config.learner.hyper);
-  } finally {
-    if (colocated) await deps.admin.resumePolicy(result?.policyVersion ?? undefined);
-  }
-  return { ...result.metrics, ...(result.policyVersion === null ? {} : { 'policy/version': result.policyVersion }) };
 }
 
 /** Per task index, the share of its successful rollouts this step (failed rollouts count as 0). */

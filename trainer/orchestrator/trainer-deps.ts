@@ -1,5 +1,6 @@
 import type { Judge } from '../judges/judge-types.ts';
 import type { Learner } from '../learners/learner-types.ts';
+import type { WeightsPublisher } from '../learners/weights-publisher.ts';
 import type { ProgressDisplay } from '../metrics/progress-display.ts';
 import type { RunMetricsSink } from '../metrics/metrics-sink.ts';
 import type { AdminClient } from '../proxy-client/admin-client.ts';
@@ -19,6 +20,8 @@ export type TrainerDeps = {
   runner: WorkflowRunner;
   judge: Judge;
   learner: Learner;
+  /** Set with `learner.publish`: puts the learner's weights behind the external engines. */
+  publisher?: WeightsPublisher;
   selector: TaskSelector;
   trainTasks: TrainerTask[];
   validationTasks: TrainerTask[];

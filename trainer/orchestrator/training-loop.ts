@@ -1,4 +1,5 @@
 import { checkpointDir, loadLatestState, saveTrainerState } from '../run/trainer-state.ts';
+import { startPolicy } from './policy-update.ts';
 import { runTrainingStep } from './run-step.ts';
 import { runValidation } from './run-validation.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
@@ -25,22 +26,20 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   let first = 1;
   let resumedFrom: number | null = null;
   let rolloutsRun = 0;
+  let resumedPolicy: { step: number; policyVersion: number } | null = null;
   if (options.resume) {
     const saved = loadLatestState(deps.run.checkpointsDir);
     if (saved !== null) {
       deps.selector.restore(saved.state.selector as Parameters<typeof deps.selector.restore>[0]);
       await deps.learner.restore(saved.dir);
-      const policy = await deps.admin.policyStatus();
-      if (policy.version < saved.state.policyVersion) {
-        await deps.admin.pausePolicy();
-        await deps.admin.resumePolicy(saved.state.policyVersion);
-      }
+      resumedPolicy = { step: saved.state.step, policyVersion: saved.state.policyVersion };
       first = saved.state.step + 1;
       resumedFrom = saved.state.step;
       rolloutsRun = saved.state.rolloutsRun;
       deps.log(`resumed from ${saved.dir} (step ${saved.state.step}, policy version ${saved.state.policyVersion})`);
     }
   }
+  await startPolicy(deps, resumedPolicy);
   deps.progress.start();
   let lastMetrics: Record<string, number> = {};
   try {

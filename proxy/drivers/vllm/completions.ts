@@ -7,7 +7,9 @@ import { isIdArray, isRecord } from '../engine-json.ts';
  * Token mode on vLLM: `/v1/completions` with a token-id prompt (used verbatim, no BOS added),
  * `logprobs` as an int (0 = the sampled token only), `return_token_ids` for exact ids.
  * `skip_special_tokens` stays at vLLM's default: EOS is dropped from the text but kept in the ids,
- * while tool-call and think tags are ordinary added tokens and reach the parser.
+ * while tool-call and think tags are ordinary added tokens and reach the parser. The client's
+ * `model` is passed on as in chat mode: it is how vLLM picks a loaded LoRA adapter, and without it
+ * vLLM would generate with the base model.
  */
 export function buildCompletionsBody(request: GenerateRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -18,6 +20,7 @@ export function buildCompletionsBody(request: GenerateRequest): Record<string, u
     stream: request.stream,
   };
   const optional: [string, unknown][] = [
+    ['model', request.model],
     ['max_tokens', request.maxTokens],
     ['temperature', request.temperature],
     ['top_p', request.topP],

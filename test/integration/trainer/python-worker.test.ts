@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createWorkerLearner } from '../../../trainer/learners/worker-learner.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,6 +72,20 @@ schedule: { steps: 2, tasksPerStep: 2, checkpointEvery: 1 }
     assert.ok((m['learner/logprob_diff_max'] ?? 1) < 1e-4, `engine and learner logprobs agree in fp32 (max |Δ| ${m['learner/logprob_diff_max']})`);
   }
   assert.ok(existsSync(join(runDir, 'checkpoints', 'global_step_2', 'worker-state.json')));
+});
+
+test('the TypeScript learner client saves serving weights through the real worker: the folder an engine would load', { skip }, async () => {
+  const learner = createWorkerLearner(url, 60_000);
+  try {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rollcall-pyweights-')), 'step_1');
+    const saved = await learner.saveWeights(dir);
+    assert.equal(saved.path, dir);
+    assert.equal(saved.isLora, false, 'the tiny worker trains full weights');
+    assert.equal(typeof saved.policyVersion, 'number');
+    assert.deepEqual(readdirSync(dir).sort(), ['char-tokenizer.json', 'tiny-model.pt'], 'weights and tokenizer only: no optimizer, no worker state');
+  } finally {
+    await learner.close();
+  }
 });
 
 test('rollcall worker runs the Python worker with its package on the path', { skip }, async () => {

@@ -1,4 +1,4 @@
-"""`POST /train/step`, `POST /checkpoint`, `POST /restore` (trainer/learners/worker-learner.ts).
+"""`POST /train/step`, `/checkpoint`, `/restore`, `/weights` (trainer/learners/worker-learner.ts).
 
 Each holds the model gate for its whole duration: generation steps wait (the proxy pauses and
 drains calls around a step anyway). Metrics that came out non-finite are dropped from `metrics`
@@ -15,6 +15,7 @@ from typing import Any
 from .checkpoint import restore_checkpoint, save_checkpoint
 from .errors import bad_request
 from .request_fields import require_object
+from .serving_weights import save_serving_weights
 from .train_request import read_hyper, read_samples
 from .worker import Worker
 
@@ -61,3 +62,13 @@ def restore(worker: Worker, raw: Any) -> dict[str, Any]:
         state = restore_checkpoint(path, worker.policy, worker.learner)
     log.info("checkpoint restored from %s (policy version %d)", path, state["policyVersion"])
     return {"path": str(path), "policyVersion": worker.learner.policy_version}
+
+
+def weights(worker: Worker, raw: Any) -> dict[str, Any]:
+    """The serving weights for an external engine (trainer/learners/publish-weights.ts)."""
+    path = _path_of(raw)
+    with worker.gate.training():
+        save_serving_weights(path, worker.policy, worker.tokenizer)
+        version = worker.learner.policy_version
+    log.info("serving weights saved to %s (policy version %d)", path, version)
+    return {"path": str(path.absolute()), "policyVersion": version, "lora": worker.policy.is_lora}

@@ -17,7 +17,7 @@ from .chat_template import detokenize, tokenize
 from .errors import WorkerError, error_body
 from .generation_routes import handle_completions
 from .http_io import read_json, send_json
-from .learner_routes import checkpoint, restore, train_step
+from .learner_routes import checkpoint, restore, train_step, weights
 from .worker import Worker
 
 log = logging.getLogger("rollcall_worker.server")
@@ -51,6 +51,7 @@ POST_ROUTES: dict[str, JsonRoute] = {
     "/train/step": train_step,
     "/checkpoint": checkpoint,
     "/restore": restore,
+    "/weights": weights,
 }
 
 

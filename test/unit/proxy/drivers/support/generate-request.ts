@@ -2,6 +2,7 @@ import type { GenerateRequest } from '../../../../../proxy/drivers/driver-types.
 
 /** A token-mode generate request with nothing set but the prompt (and what a test overrides). */
 export const generateRequest = (promptIds: number[], extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
+  model: undefined,
   promptIds,
   maxTokens: undefined,
   temperature: undefined,
