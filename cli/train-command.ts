@@ -63,8 +63,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
     const summary = await runTraining(deps, { resume: resumeRun !== null });
     const m = summary.lastMetrics;
+    if (summary.stopped) process.exitCode = 130;
     process.stdout.write(
-      `done: ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
+      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
     );
   } catch (error) {
     process.stderr.write(`\nrollcall train: ${(error as Error).message}\n  run folder: ${run.dir}\n`);

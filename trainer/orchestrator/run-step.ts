@@ -37,9 +37,10 @@ function keepInformative(deps: TrainerDeps, outcomes: RolloutOutcome[]): { kept:
 /**
  * One training step: pick tasks, run `groupSize` rollouts of each, judge, build samples and
  * advantages, write the batch, train, feed pass rates back to the selector. Returns the step's
- * metrics.
+ * metrics, or null when the run was stopped (SIGINT/SIGTERM) while its rollouts ran: their
+ * cancelled rollouts are not data, so nothing is trained and the step is left to a resume.
  */
-export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<Record<string, number>> {
+export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<Record<string, number> | null> {
   const started = performance.now();
   const { config } = deps;
   const indices = deps.selector.next(Math.min(config.schedule.tasksPerStep, deps.trainTasks.length));
@@ -50,6 +51,10 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
   });
   deps.progress.beginStep(step, specs.length);
   const outcomes = await runRollouts(deps, specs);
+  if (deps.signal.aborted) {
+    deps.progress.endStep();
+    return null;
+  }
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > config.rollout.maxFailureRate * outcomes.length) {
     throw new TooManyFailuresError(step, failed.length, outcomes.length, failed.slice(0, 3).map((o) => `${o.task.id}#${o.attempt}: ${o.failure?.reason}: ${o.failure?.message.split('\n')[0]}`));

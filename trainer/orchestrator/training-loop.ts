@@ -4,7 +4,8 @@ import { runTrainingStep } from './run-step.ts';
 import { runValidation } from './run-validation.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
-export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number> };
+/** `stopped`: a signal ended the run before its last step; `stepsRun` counts the steps trained. */
+export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number>; stopped: boolean };
 
 /** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks. */
 export function totalSteps(deps: Pick<TrainerDeps, 'config' | 'trainTasks'>): number {
@@ -42,16 +43,26 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   await startPolicy(deps, resumedPolicy);
   deps.progress.start();
   let lastMetrics: Record<string, number> = {};
+  let stepsRun = 0;
   try {
-    if (config.schedule.evalBeforeTrain && first === 1) deps.sink.write(0, await runValidation(deps, 0));
+    if (config.schedule.evalBeforeTrain && first === 1) {
+      const validation = await runValidation(deps, 0);
+      if (!deps.signal.aborted) deps.sink.write(0, validation);
+    }
     for (let step = first; step <= steps && !deps.signal.aborted; step++) {
       const metrics = await runTrainingStep(deps, step);
+      if (metrics === null) break;
+      stepsRun += 1;
       rolloutsRun += metrics['rollouts/count'] ?? 0;
       const every = config.schedule.evalEvery;
-      const validation = every > 0 && (step % every === 0 || step === steps) ? await runValidation(deps, step) : {};
+      const scheduled = every > 0 && (step % every === 0 || step === steps) ? await runValidation(deps, step) : {};
+      // A validation cut short by the stop counts its cancelled attempts as failures: not a result.
+      const validation = deps.signal.aborted ? {} : scheduled;
       lastMetrics = { ...metrics, ...validation, 'policy/version': (await deps.admin.policyStatus()).version };
       deps.sink.write(step, lastMetrics);
-      if (config.schedule.checkpointEvery > 0 && (step % config.schedule.checkpointEvery === 0 || step === steps)) {
+      // A step trained just before a stop is checkpointed too, so a resume does not redo it.
+      const checkpointEvery = config.schedule.checkpointEvery;
+      if (checkpointEvery > 0 && (step % checkpointEvery === 0 || step === steps || deps.signal.aborted)) {
         const dir = checkpointDir(deps.run.checkpointsDir, step);
         await deps.learner.checkpoint(dir);
         saveTrainerState(dir, { step, policyVersion: lastMetrics['policy/version'] ?? 0, selector: deps.selector.state(), rolloutsRun, savedAt: new Date().toISOString() });
@@ -60,5 +71,5 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   } finally {
     deps.progress.stop();
   }
-  return { stepsRun: Math.max(0, steps - first + 1), resumedFrom, lastMetrics };
+  return { stepsRun, resumedFrom, lastMetrics, stopped: first + stepsRun <= steps };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,33 @@ test('the worker learner gets valid batches, the policy version moves, and a res
   assert.equal(learner.steps.length, 4);
   const state = JSON.parse(readFileSync(join(dir, 'checkpoints', 'global_step_4', 'trainer-state.json'), 'utf8')) as { rolloutsRun: number };
   assert.equal(state.rolloutsRun, 4 * 4, 'rollouts counted across the resume');
+});
+
+test('SIGINT while a step\'s rollouts run: that step is not trained or logged, the last trained step is checkpointed, exit 130', async () => {
+  const marker = join(workDir, 'step-two-started');
+  const workflow = `{ type: module, module: ${join(ROOT, 'test/fixtures/workflows/stop-at-step-two.ts')}#stopAtStepTwo }`;
+  const stepsBefore = learner.steps.length;
+  const child = spawn(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', writeConfig('stopped', workflow), '--steps', '3'], {
+    cwd: workDir,
+    env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_LEARNER_URL: learner.url, ROLLCALL_TEST_MARKER: marker },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stdout, /stopped by a signal after 1 step\(s\)/);
+  assert.doesNotMatch(stderr, /rollouts failed/, 'the cancelled rollouts are not reported as a failing workflow');
+  assert.equal(learner.steps.length - stepsBefore, 1, 'only step 1 was trained');
+  const [runName] = readdirSync(join(workDir, 'runs', 'worker-test')).filter((n) => n.startsWith('stopped'));
+  const dir = join(workDir, 'runs', 'worker-test', runName as string);
+  const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  assert.deepEqual(metrics.map((m) => m.step), [1]);
+  assert.ok(existsSync(join(dir, 'checkpoints', 'global_step_1', 'trainer-state.json')));
+  assert.ok(!existsSync(join(dir, 'checkpoints', 'global_step_2')));
 });
 
 test('a crashing, hanging or garbage-printing workflow is reported and the step goes on; too many failures stop the run clearly', async () => {
