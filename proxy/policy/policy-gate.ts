@@ -70,7 +70,9 @@ export class PolicyGate {
   /** Resumes with the next version (or the one given, which must not go backwards). */
   resume(version?: number): PolicyStatus {
     if (!this.paused) throw new RollcallError('RC_ERR_POLICY_NOT_PAUSED');
-    this.version = version !== undefined && version > this.version ? version : this.version + 1;
+    // An explicit version at or above the current one is taken as it is (the same one: the update
+    // failed and the old weights still serve); none, or a stale one, bumps by one.
+    this.version = version !== undefined && version >= this.version ? version : this.version + 1;
     this.paused = false;
     this.pausedAt = null;
     this.flush('resume');

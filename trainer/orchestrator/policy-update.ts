@@ -8,7 +8,8 @@ import type { TrainerDeps } from './trainer-deps.ts';
  * weights, and the resumed proxy records the learner's new policy version on every later call.
  *
  * The proxy is resumed in a `finally`: a failed step or publish never leaves it paused (the
- * error still ends the run).
+ * error still ends the run), and after a failed publish it keeps the version it had, since the
+ * engines do not serve the new weights.
  */
 
 /** Trains on the batch and puts the new weights behind the endpoint; returns the learner's metrics. */
@@ -16,14 +17,16 @@ export async function trainAndUpdatePolicy(deps: TrainerDeps, step: number, samp
   if (samples.length === 0) return { 'learner/skipped': 1 };
   const { publisher } = deps;
   const pauses = publisher !== undefined || (deps.learner.kind === 'worker' && deps.config.learner.colocated);
-  if (pauses) await deps.admin.pausePolicy();
+  // The proxy's version names the weights behind the endpoint: it moves only once they are there.
+  let served = pauses ? (await deps.admin.pausePolicy()).version : undefined;
   let result;
   let publishMetrics: Record<string, number> = {};
   try {
     result = await deps.learner.trainStep(samples, deps.config.learner.hyper);
     if (publisher !== undefined && result.policyVersion !== null) publishMetrics = await publisher.publish(step, result.policyVersion);
+    if (result.policyVersion !== null) served = result.policyVersion;
   } finally {
-    if (pauses) await deps.admin.resumePolicy(result?.policyVersion ?? undefined);
+    if (pauses) await deps.admin.resumePolicy(served);
   }
   return { ...result.metrics, ...publishMetrics, ...(result.policyVersion === null ? {} : { 'policy/version': result.policyVersion }) };
 }

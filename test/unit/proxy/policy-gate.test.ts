@@ -28,3 +28,13 @@ test('a call waits at most maxWaitMs, then 429 with Retry-After; drain has a tim
   await assert.rejects(gate.pause(20), (e: unknown) => e instanceof RollcallError && e.code === 'RC_ERR_POLICY_DRAIN_TIMEOUT');
   assert.throws(() => new PolicyGate({ maxWaitMs: 1 }).resume(), /not paused/);
 });
+
+test('resume keeps the version when told the current one (a failed update), and bumps on a stale one', async () => {
+  const gate = new PolicyGate({ maxWaitMs: 1000 });
+  await gate.pause(100);
+  assert.equal(gate.resume(0).version, 0);
+  await gate.pause(100);
+  gate.resume(3);
+  await gate.pause(100);
+  assert.equal(gate.resume(2).version, 4);
+});
