@@ -1,11 +1,6 @@
 import { detailError, hasCode, type RollcallError } from '../../src/errors/rollcall-error.ts';
 /**
- * Metrics errors as data: a stable code, a message and whether retrying can help.
- *
- * The house rule is that only `src/errors` defines error classes; until these codes are
- * registered there, this module builds plain `Error`s carrying the same fields (`code`,
- * `retryable`, `cause`) so callers can already branch on `code` and the move is mechanical.
- * A retired code is never reused.
+ * The metrics registry codes (`src/errors/registry.ts`); a metrics error is a RollcallError with one.
  *
  * Programming mistakes (a fractional step, a metric that is not a number) are `RangeError` /
  * `TypeError` instead: they are fixed in code, not handled at run time.
