@@ -36,11 +36,12 @@ type RolloutRow = { id: string; task_id: string; reward: number; is_success: num
 for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python']) {
   test(`flavour ${flavour}: tool call then boxed answer, a tool error, a malformed call and a wrong answer, all recorded and judged right`, async () => {
     const runsDir = mkdtempSync(join(tmpdir(), `rollcall-${flavour}-`));
-    const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, '--backbone', 'debug', '--steps', '1'], {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, '--backbone', 'debug', '--steps', '1'], {
       cwd: ROOT,
       env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_RUNS_DIR: runsDir },
     });
     assert.match(stdout, /done: 1 step/);
+    assert.doesNotMatch(stderr, /MaxListenersExceededWarning/, 'more rollouts in flight than Node\'s default listener limit, on one shutdown signal');
     const project = join(runsDir, 'gsm8k-math');
     const dir = join(project, readdirSync(project)[0] as string);
     const db = new Database(join(dir, 'trajectories.db'), { readonly: true });
