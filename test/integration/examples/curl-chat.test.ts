@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { withEngineAndProxy } from '../support/proxy-harness.ts';
+import { withEngineAndProxy } from '../../support/proxy-harness.ts';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../../examples/math-agent/curl-chat.sh', import.meta.url));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { scriptFlavourTasks, type Behaviour } from '../support/flavour-scripts.ts';
+import { scriptFlavourTasks, type Behaviour } from '../../support/flavour-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADMIN_TOKEN, withEngineAndProxy } from '../support/proxy-harness.ts';
+import { ADMIN_TOKEN, withEngineAndProxy } from '../../support/proxy-harness.ts';
 
 const env = withEngineAndProxy({ proxy: { maxBodyBytes: 4096 } });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoredCall } from '../../../src/store/records.ts';
-import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { withEngineAndProxy } from '../support/proxy-harness.ts';
+import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../../support/conversation.ts';
+import { withEngineAndProxy } from '../../support/proxy-harness.ts';
 import { expandSent } from '../../../src/store/sent-record.ts';
 
 const env = withEngineAndProxy({ engine: { chunkTokens: 3 }, script: (engine) => engine.script('calc', [TOOL_REPLY, FINAL_REPLY]) });

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { openStore } from '../../../src/store/store.ts';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { spawnServe, stopServe } from '../support/serve-process.ts';
+import { spawnServe, stopServe } from '../../support/serve-process.ts';
 
 const ADMIN = 'durability-admin-token-0123456789';
 let engine: FakeEngine;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { withEngineAndProxy } from '../support/proxy-harness.ts';
+import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../../support/conversation.ts';
+import { withEngineAndProxy } from '../../support/proxy-harness.ts';
 
 const env = withEngineAndProxy({ script: (engine) => engine.script('calc', [TOOL_REPLY, FINAL_REPLY]) });
 

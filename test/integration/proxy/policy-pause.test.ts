@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { startProxy, type Harness } from '../../support/proxy-harness.ts';
 
 let engine: FakeEngine;
 let proxy: Harness;

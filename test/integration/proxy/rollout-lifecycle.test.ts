@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withEngineAndProxy } from '../support/proxy-harness.ts';
+import { withEngineAndProxy } from '../../support/proxy-harness.ts';
 import { expandSent } from '../../../src/store/sent-record.ts';
 
 const env = withEngineAndProxy();

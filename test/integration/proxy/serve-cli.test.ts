@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../support/conversation.ts';
-import { spawnServe, stopServe } from '../support/serve-process.ts';
+import { CALC_TOOL, FINAL_REPLY, systemPrompt, TOOL_REPLY } from '../../support/conversation.ts';
+import { spawnServe, stopServe } from '../../support/serve-process.ts';
 
 let engine: FakeEngine;
 before(async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, afterEach, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { startProxy, type Harness } from '../../support/proxy-harness.ts';
 
 let engine: FakeEngine;
 let proxy: Harness;

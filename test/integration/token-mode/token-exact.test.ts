@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { runSixTurnAgent, SIX_TURN_SCRIPT } from '../support/agent-loop.ts';
-import { startProxy, type Harness } from '../support/proxy-harness.ts';
+import { runSixTurnAgent, SIX_TURN_SCRIPT } from '../../support/agent-loop.ts';
+import { startProxy, type Harness } from '../../support/proxy-harness.ts';
 
 let engine: FakeEngine;
 let tokenProxy: Harness;

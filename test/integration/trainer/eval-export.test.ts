@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { scriptSelectedTasks } from '../support/gsm8k-scripts.ts';
+import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

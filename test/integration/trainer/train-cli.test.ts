@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { listEventFiles, readScalarEvents } from '../../../trainer/metrics/tensorboard-reader.ts';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { scriptSelectedTasks } from '../support/gsm8k-scripts.ts';
+import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { startFakeLearner, type FakeLearner } from '../../fake-learner/fake-learner.ts';
-import { GSM8K_DIR, scriptSelectedTasks } from '../support/gsm8k-scripts.ts';
-import { ADMIN_TOKEN, startProxy, type Harness } from '../support/proxy-harness.ts';
+import { GSM8K_DIR, scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
+import { ADMIN_TOKEN, startProxy, type Harness } from '../../support/proxy-harness.ts';
 
 /**
  * The worker learns, vLLM serves: `rollcall train` with `learner.publish: vllm-lora` against the

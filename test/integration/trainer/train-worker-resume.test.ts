@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { startFakeLearner, type FakeLearner } from '../../fake-learner/fake-learner.ts';
-import { GSM8K_DIR, scriptSelectedTasks } from '../support/gsm8k-scripts.ts';
+import { GSM8K_DIR, scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -44,14 +44,17 @@ describe('faults', () => {
     assert.ok(performance.now() - start >= 75);
   });
 
-  it('firstByteDelayMs: a stream gets its headers at once and its first chunk late', async () => {
-    engine.setFaults({ firstByteDelayMs: 100 });
-    const response = await openStream();
-    const headersAt = performance.now();
-    const reader = response.body?.getReader();
+  it('firstByteDelayMs: a stream gets its headers before the delay and its first chunk after it', async () => {
+    // A delay far longer than any scheduling hiccup: headers that waited for it could not beat the race.
+    engine.setFaults({ firstByteDelayMs: 3000, times: 1 });
+    const started = performance.now();
+    const headersFirst = await Promise.race([openStream(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2000).unref())]);
+    assert.ok(headersFirst !== null, 'the headers arrive before the delay ends');
+    const reader = headersFirst.body?.getReader();
     await reader?.read();
-    assert.ok(performance.now() - headersAt >= 95, 'the wait comes after the headers');
+    assert.ok(performance.now() - started >= 2990, 'the first chunk waits for the delay');
     await reader?.cancel();
+    engine.setFaults({ firstByteDelayMs: 100, times: 1 });
     const unaryStart = performance.now();
     assert.equal((await chat()).status, 200);
     assert.ok(performance.now() - unaryStart >= 95, 'a unary answer waits before its headers');

@@ -10,7 +10,7 @@ import { TurnDelta } from '../../../../proxy/token-mode/turn-delta.ts';
 import { EngineConfigSchema } from '../../../../src/config/proxy-config.ts';
 import { RollcallError } from '../../../../src/errors/rollcall-error.ts';
 import type { ChatMessage } from '../../../../src/wire/openai-chat.ts';
-import { fixtureJson } from '../drivers/support/fixtures.ts';
+import { fixtureJson } from '../../../support/fixtures.ts';
 import { IDS, QWEN2_TINY, request } from './tokenizer-fixture.ts';
 
 const renderer = createLocalRenderer(QWEN2_TINY);

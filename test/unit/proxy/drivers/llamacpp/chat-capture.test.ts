@@ -4,7 +4,7 @@ import { findUntrainableReason, type CallCapture } from '../../../../../proxy/ca
 import { captureLlamacppChat } from '../../../../../proxy/drivers/llamacpp/chat-capture.ts';
 import { llamacppChat } from '../../../../../proxy/drivers/llamacpp/llamacpp-driver.ts';
 import { engineStatusError, readEngineErrorMessage } from '../../../../../proxy/upstream/map-upstream-error.ts';
-import { cloneJson, fixtureJson, fixturePayloads, fixtureText } from '../support/fixtures.ts';
+import { cloneJson, fixtureJson, fixturePayloads, fixtureText } from '../../../../support/fixtures.ts';
 
 const PROMPT = (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens;
 

@@ -4,9 +4,9 @@ import { findUntrainableReason, type CallCapture } from '../../../../../proxy/ca
 import type { Generation, GenerateRequest } from '../../../../../proxy/drivers/driver-types.ts';
 import { buildCompletionBody } from '../../../../../proxy/drivers/llamacpp/completion-request.ts';
 import { newCompletionStream, readCompletion } from '../../../../../proxy/drivers/llamacpp/completion.ts';
-import { cloneJson, fixtureEvents, fixtureJson, fixturePayloads } from '../support/fixtures.ts';
+import { cloneJson, fixtureEvents, fixtureJson, fixturePayloads } from '../../../../support/fixtures.ts';
 import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
-import { generateRequest } from '../support/generate-request.ts';
+import { generateRequest } from '../../../../support/generate-request.ts';
 
 const PROMPT = (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens;
 const request = (extra: Partial<GenerateRequest> = {}): GenerateRequest => generateRequest(PROMPT, extra);

@@ -5,8 +5,8 @@ import { llamacppDriver } from '../../../../../proxy/drivers/llamacpp/llamacpp-d
 import { PREFILL_NEED } from '../../../../../proxy/drivers/llamacpp/prompt-ids.ts';
 import { driverFor } from '../../../../../proxy/engine/engine-drivers.ts';
 import { RollcallError } from '../../../../../src/errors/rollcall-error.ts';
-import { fakeEngineHttp, type FakeAnswer, type SentRequest } from '../support/fake-engine-http.ts';
-import { cloneJson, fixtureJson } from '../support/fixtures.ts';
+import { fakeEngineHttp, type FakeAnswer, type SentRequest } from '../../../../support/fake-engine-http.ts';
+import { cloneJson, fixtureJson } from '../../../../support/fixtures.ts';
 
 /** A llama-server with the given answer to a closed assistant turn (add_generation_prompt false). */
 function llamaRoutes(closedTurnFixture: string, overrides: Record<string, FakeAnswer> = {}): Record<string, FakeAnswer> {

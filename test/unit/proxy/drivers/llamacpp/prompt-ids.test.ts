@@ -4,8 +4,8 @@ import { llamacppDriver } from '../../../../../proxy/drivers/llamacpp/llamacpp-d
 import { completePromptIds, PREFILL_NEED } from '../../../../../proxy/drivers/llamacpp/prompt-ids.ts';
 import type { RenderRequest } from '../../../../../proxy/drivers/driver-types.ts';
 import { RollcallError } from '../../../../../src/errors/rollcall-error.ts';
-import { fakeEngineHttp, type SentRequest } from '../support/fake-engine-http.ts';
-import { fixtureJson } from '../support/fixtures.ts';
+import { fakeEngineHttp, type SentRequest } from '../../../../support/fake-engine-http.ts';
+import { fixtureJson } from '../../../../support/fixtures.ts';
 
 const PROMPT = (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens;
 const signal = () => new AbortController().signal;

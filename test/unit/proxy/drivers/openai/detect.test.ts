@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openAiDriver } from '../../../../../proxy/drivers/openai/openai-driver.ts';
 import { RollcallError } from '../../../../../src/errors/rollcall-error.ts';
-import { fakeEngineHttp } from '../support/fake-engine-http.ts';
-import { fixtureJson } from '../support/fixtures.ts';
+import { fakeEngineHttp } from '../../../../support/fake-engine-http.ts';
+import { fixtureJson } from '../../../../support/fixtures.ts';
 
 const TEXT_ONLY = { version: null, maxModelLen: null, chatTokenIds: false, tokenMode: false };
 

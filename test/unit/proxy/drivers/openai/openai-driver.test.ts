@@ -4,7 +4,7 @@ import { findUntrainableReason } from '../../../../../proxy/capture/call-capture
 import { openAiDriver } from '../../../../../proxy/drivers/openai/openai-driver.ts';
 import { driverFor } from '../../../../../proxy/engine/engine-drivers.ts';
 import type { ChatRequest } from '../../../../../src/wire/openai-chat.ts';
-import { fixtureJson, fixturePayloads } from '../support/fixtures.ts';
+import { fixtureJson, fixturePayloads } from '../../../../support/fixtures.ts';
 
 const chat = openAiDriver.chat;
 const JUDGE: ChatRequest = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Is 42 the answer? Say CORRECT or WRONG.' }], temperature: 0 };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { findUntrainableReason } from '../../../../../proxy/capture/call-capture.ts';
 import { captureSglangChat } from '../../../../../proxy/drivers/sglang/chat-capture.ts';
 import { engineStatusError, readEngineErrorMessage } from '../../../../../proxy/upstream/map-upstream-error.ts';
-import { cloneJson, fixtureJson, fixtureText } from '../support/fixtures.ts';
+import { cloneJson, fixtureJson, fixtureText } from '../../../../support/fixtures.ts';
 
 const PROMPT = [151644, 872, 198, 45764, 15588, 151645, 198, 151644, 77091, 198, 151667, 271, 151668, 271];
 type Choice = Record<string, unknown>;

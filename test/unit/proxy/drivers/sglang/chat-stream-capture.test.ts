@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { findUntrainableReason } from '../../../../../proxy/capture/call-capture.ts';
 import { captureSglangChat } from '../../../../../proxy/drivers/sglang/chat-capture.ts';
 import { sglangChat } from '../../../../../proxy/drivers/sglang/sglang-driver.ts';
-import { fixtureEvents, fixtureJson, fixturePayloads } from '../support/fixtures.ts';
+import { fixtureEvents, fixtureJson, fixturePayloads } from '../../../../support/fixtures.ts';
 
 function captureStream(name: string) {
   const capture = sglangChat.newStreamCapture();

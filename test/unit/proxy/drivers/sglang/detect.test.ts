@@ -5,8 +5,8 @@ import type { SglangCapabilities } from '../../../../../proxy/drivers/sglang/det
 import { createSglangDriver, sglangDriver } from '../../../../../proxy/drivers/sglang/sglang-driver.ts';
 import { driverFor } from '../../../../../proxy/engine/engine-drivers.ts';
 import { RollcallError } from '../../../../../src/errors/rollcall-error.ts';
-import { fakeEngineHttp, type FakeAnswer } from '../support/fake-engine-http.ts';
-import { cloneJson, fixtureJson } from '../support/fixtures.ts';
+import { fakeEngineHttp, type FakeAnswer } from '../../../../support/fake-engine-http.ts';
+import { cloneJson, fixtureJson } from '../../../../support/fixtures.ts';
 
 const PROMPT = [151644, 872, 198, 13048, 151645, 198, 151644, 77091, 198];
 

@@ -4,7 +4,7 @@ import type { GenerationDelta, GenerationStream } from '../../../../../proxy/dri
 import { readGenerate } from '../../../../../proxy/drivers/sglang/generate-response.ts';
 import { newGenerateStream } from '../../../../../proxy/drivers/sglang/generate-stream.ts';
 import { createSglangDriver } from '../../../../../proxy/drivers/sglang/sglang-driver.ts';
-import { fixtureJson, fixturePayloads } from '../support/fixtures.ts';
+import { fixtureJson, fixturePayloads } from '../../../../support/fixtures.ts';
 
 function run(name: string, stream: GenerationStream = newGenerateStream()): { deltas: GenerationDelta[]; stream: GenerationStream } {
   const deltas = fixturePayloads('sglang', name).flatMap((payload) => stream.push(payload));

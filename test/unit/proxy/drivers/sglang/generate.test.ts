@@ -5,9 +5,9 @@ import type { Generation, GenerateRequest } from '../../../../../proxy/drivers/d
 import { buildGenerateBody } from '../../../../../proxy/drivers/sglang/generate-request.ts';
 import { mapFinishReason, readGenerate } from '../../../../../proxy/drivers/sglang/generate-response.ts';
 import { readEngineErrorMessage } from '../../../../../proxy/upstream/map-upstream-error.ts';
-import { fixtureJson, fixtureText } from '../support/fixtures.ts';
+import { fixtureJson, fixtureText } from '../../../../support/fixtures.ts';
 import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
-import { generateRequest } from '../support/generate-request.ts';
+import { generateRequest } from '../../../../support/generate-request.ts';
 
 const PROMPT = [151644, 872, 198, 45764, 15588, 151645, 198, 151644, 77091, 198, 151667, 271, 151668, 271];
 

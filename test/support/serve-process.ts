@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../../bin/rollcall.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/rollcall.js', import.meta.url));
 
 export type ServeProcess = { child: ChildProcessWithoutNullStreams; baseUrl: string; banner: string; startMs: number };
 

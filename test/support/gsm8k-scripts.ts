@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSelector } from '../../../trainer/selectors/create-selector.ts';
-import type { FakeEngine } from '../../fake-engine/server.ts';
+import { createSelector } from '../../trainer/selectors/create-selector.ts';
+import type { FakeEngine } from '../fake-engine/server.ts';
 
-export const GSM8K_DIR = fileURLToPath(new URL('../../../../shared/datasets/gsm8k/', import.meta.url));
+export const GSM8K_DIR = fileURLToPath(new URL('../../../shared/datasets/gsm8k/', import.meta.url));
 
 type Row = { question: string; answer: string };
 

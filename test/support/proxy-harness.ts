@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
-import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from '../../fake-engine/server.ts';
-import { buildApp, type ProxyApp } from '../../../proxy/app.ts';
-import { resolveEnginesAtStart } from '../../../proxy/engine/resolve-engine.ts';
-import { ProxyConfigSchema, type ProxyConfig } from '../../../src/config/proxy-config.ts';
-import { createLogger } from '../../../src/logging/logger.ts';
-import { openStore, type Store } from '../../../src/store/store.ts';
-import type { CreateRolloutBody, CreatedRollout } from '../../../src/wire/admin.ts';
+import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from '../fake-engine/server.ts';
+import { buildApp, type ProxyApp } from '../../proxy/app.ts';
+import { resolveEnginesAtStart } from '../../proxy/engine/resolve-engine.ts';
+import { ProxyConfigSchema, type ProxyConfig } from '../../src/config/proxy-config.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import type { CreateRolloutBody, CreatedRollout } from '../../src/wire/admin.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

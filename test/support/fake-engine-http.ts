@@ -1,5 +1,5 @@
-import type { EngineHttp } from '../../../../../proxy/drivers/driver-types.ts';
-import type { EngineRequest, EngineResponse } from '../../../../../proxy/upstream/engine-pool.ts';
+import type { EngineHttp } from '../../proxy/drivers/driver-types.ts';
+import type { EngineRequest, EngineResponse } from '../../proxy/upstream/engine-pool.ts';
 
 /**
  * An `EngineHttp` that answers from a table instead of a network: "METHOD /path" → status and

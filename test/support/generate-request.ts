@@ -1,4 +1,4 @@
-import type { GenerateRequest } from '../../../../../proxy/drivers/driver-types.ts';
+import type { GenerateRequest } from '../../proxy/drivers/driver-types.ts';
 
 /** A token-mode generate request with nothing set but the prompt (and what a test overrides). */
 export const generateRequest = (promptIds: number[], extra: Partial<GenerateRequest> = {}): GenerateRequest => ({

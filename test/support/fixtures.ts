@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { SseDecoder, type SseEvent } from '../../../../../src/sse/sse-decoder.ts';
+import { SseDecoder, type SseEvent } from '../../src/sse/sse-decoder.ts';
 
 /** Reading the engine fixtures of `test/fixtures/<engine>/`. */
-const FIXTURES = new URL('../../../../fixtures/', import.meta.url);
+const FIXTURES = new URL('../fixtures/', import.meta.url);
 
 export const fixtureText = (engine: string, name: string): string => readFileSync(new URL(`${engine}/${name}`, FIXTURES), 'utf8');
 

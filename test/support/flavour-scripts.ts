@@ -1,5 +1,5 @@
-import { createSelector } from '../../../trainer/selectors/create-selector.ts';
-import type { FakeEngine } from '../../fake-engine/server.ts';
+import { createSelector } from '../../trainer/selectors/create-selector.ts';
+import type { FakeEngine } from '../fake-engine/server.ts';
 import { readGsm8k } from './gsm8k-scripts.ts';
 
 /** What the scripted model does on a task, and what the judge must then say. */
