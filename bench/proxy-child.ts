@@ -18,6 +18,7 @@ import { createLogger } from '../src/logging/logger.ts';
 import type { CallStore } from '../src/store/call-store.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { buildApp } from '../proxy/app.ts';
+import { resolveEnginesAtStart } from '../proxy/engine/resolve-engine.ts';
 
 /**
  * The store with `calls.insert` and `calls.markAborted` turned into no-ops; every other method
@@ -83,7 +84,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const opened = openStore(isCaptureOn ? config.dbPath : ':memory:');
   const store = isCaptureOn ? opened : withoutCallCapture(opened);
-  const { app } = buildApp({ config, store, logger, adminToken: values['admin-token'] });
+  // Detected at start, as `rollcall serve` does: an undetected engine answers 503 until its first health check.
+  const engines = await resolveEnginesAtStart(config);
+  const { app } = buildApp({ config, store, logger, adminToken: values['admin-token'], engines });
   const url = await app.listen({ host: config.host, port: config.port });
   process.stdout.write(`${JSON.stringify({ ready: true, url, pid: process.pid, capture: isCaptureOn ? 'on' : 'off' })}\n`);
 

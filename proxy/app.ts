@@ -5,7 +5,6 @@ import type { Store } from '../src/store/store.ts';
 import { checkpointWal } from '../src/store/open-database.ts';
 import { adminGuard } from './auth/admin-auth.ts';
 import { hashKey } from './auth/rollout-keys.ts';
-import type { CallContext } from './calls/call-context.ts';
 import { installErrorHandling, installRawBodyParsing } from './http/error-handler.ts';
 import { ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
@@ -15,8 +14,7 @@ import { policyRoutes } from './routes/policy-routes.ts';
 import { PolicyGate } from './policy/policy-gate.ts';
 import { RolloutRegistry } from './rollouts/rollout-registry.ts';
 import type { ResolvedEngine } from './engine/resolve-engine.ts';
-import { createEngineContext, POLICY_ENGINE } from './engine/engine-context.ts';
-import type { EngineConfig } from '../src/config/proxy-config.ts';
+import { createEngineContext, POLICY_ENGINE, type EngineContext, type EngineSetup } from './engine/engine-context.ts';
 
 export type AppDeps = {
   config: ProxyConfig;
@@ -24,7 +22,7 @@ export type AppDeps = {
   logger: Logger;
   adminToken: string;
   now?: () => number;
-  /** Engines as detected at start, by name; without one the mode is assumed from the configuration. */
+  /** Engines as detected at start, by name; one not given (or not detected) is detected once a replica is healthy. */
   engines?: Record<string, ResolvedEngine>;
 };
 
@@ -46,7 +44,7 @@ export function buildApp(deps: AppDeps): ProxyApp {
 
   const registry = new RolloutRegistry(store, config.rolloutDefaults, Object.keys(config.auxiliaryEngines), deps.now);
   const policy = new PolicyGate({ maxWaitMs: config.policy.pauseMaxWaitMs });
-  const contexts = new Map<string, CallContext>();
+  const contexts = new Map<string, EngineContext>();
   const metrics = new ProxyMetrics({
     openRollouts: () => registry.countOpen(),
     inFlight: () => policy.status().inFlight,
@@ -55,18 +53,18 @@ export function buildApp(deps: AppDeps): ProxyApp {
   });
   const shared = { store, registry, metrics, logger };
   const closers: (() => Promise<void>)[] = [];
-  const engines: [string, EngineConfig, PolicyGate][] = [
-    [POLICY_ENGINE, config.engine, policy],
+  const setups: EngineSetup[] = [
+    { name: POLICY_ENGINE, config: config.engine, resolved: deps.engines?.[POLICY_ENGINE], policy },
     // Weight updates of the policy never pause auxiliary engines such as an LLM judge.
-    ...Object.entries(config.auxiliaryEngines).map(([name, engine]): [string, EngineConfig, PolicyGate] => [name, engine, new PolicyGate({ maxWaitMs: 1 })]),
+    ...Object.entries(config.auxiliaryEngines).map(([name, engine]) => ({ name, config: engine, resolved: deps.engines?.[name], policy: new PolicyGate({ maxWaitMs: 1 }) })),
   ];
-  for (const [name, engineConfig, gate] of engines) {
-    const { ctx, close } = createEngineContext(engineConfig, deps.engines?.[name], gate, shared);
-    contexts.set(name, ctx);
+  for (const setup of setups) {
+    const { ctx, close } = createEngineContext(setup, shared);
+    contexts.set(setup.name, ctx);
     closers.push(close);
   }
 
-  void app.register(healthRoutes(metrics));
+  void app.register(healthRoutes(metrics, contexts));
   void app.register(openAiRoutes(contexts));
   void app.register(openAiRoutes(contexts), { prefix: '/r/:key' });
   void app.register(async (admin) => {

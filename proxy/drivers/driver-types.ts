@@ -24,7 +24,15 @@ export type ChatDriver = {
   newStreamCapture(): { push(payload: unknown): void; result(): CallCapture };
   /** Engines whose chat answer lacks prompt ids get them by extra requests (llama.cpp). */
   completePromptIds?(http: EngineHttp, sent: Record<string, unknown>, signal: AbortSignal): Promise<number[] | null>;
+  /**
+   * Counts a request's prompt tokens exactly as the engine will render them, for an explicit
+   * completion budget; `promptIds` when counting gave them. Absent where no exact count exists
+   * before sending (then an unbounded turn keeps the engine's own bound).
+   */
+  countPromptTokens?(http: EngineHttp, request: ChatRequest, signal: AbortSignal): Promise<PromptCount>;
 };
+
+export type PromptCount = { count: number; promptIds: number[] | null };
 
 export type RenderRequest = {
   messages: readonly ChatMessage[];
@@ -38,7 +46,8 @@ export type GenerateRequest = {
   /** The model the client named; vLLM serves a loaded LoRA adapter under its name, SGLang and llama.cpp ignore it. */
   model: string | undefined;
   promptIds: number[];
-  maxTokens: number | undefined;
+  /** Always explicit: engines default to 16 (vLLM /v1/completions) or 128 (SGLang /generate). */
+  maxTokens: number;
   temperature: number | undefined;
   topP: number | undefined;
   topK: number | undefined;

@@ -1,37 +1,42 @@
 import type { EngineConfig } from '../../src/config/proxy-config.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { CallContext } from '../calls/call-context.ts';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.ts';
 import type { PolicyGate } from '../policy/policy-gate.ts';
 import type { RolloutRegistry } from '../rollouts/rollout-registry.ts';
-import { TurnDelta } from '../token-mode/turn-delta.ts';
 import { EnginePool } from '../upstream/engine-pool.ts';
 import { ReplicaSet } from '../upstream/replica-set.ts';
-import { assumeEngine, type ResolvedEngine } from './resolve-engine.ts';
+import { EngineReadiness } from './engine-readiness.ts';
+import { pendingEngine, type ResolvedEngine } from './resolve-engine.ts';
 
 /** The name rollouts use for the trained policy's engine; auxiliary engines have their own names. */
 export const POLICY_ENGINE = 'policy';
 
 export type SharedContext = { store: Store; registry: RolloutRegistry; metrics: ProxyMetrics; logger: Logger };
 
-/** A call context for one engine: its pool, replicas, mode, and the gate its calls pass. */
-export function createEngineContext(config: EngineConfig, resolved: ResolvedEngine | undefined, policy: PolicyGate, shared: SharedContext): { ctx: CallContext; close: () => Promise<void> } {
+/** Everything the call pipeline needs of one engine, built once by `buildApp`. */
+export type EngineContext = SharedContext & {
+  readonly name: string;
+  readonly config: EngineConfig;
+  readonly policy: PolicyGate;
+  readonly replicas: ReplicaSet;
+  /** Whether the engine can serve calls, and the strategy (mode) they run with once it can. */
+  readonly readiness: EngineReadiness;
+};
+
+export type EngineSetup = { name: string; config: EngineConfig; resolved: ResolvedEngine | undefined; policy: PolicyGate };
+
+/** An engine's context: its pool, replicas with health checks, readiness and the gate its calls pass. */
+export function createEngineContext(setup: EngineSetup, shared: SharedContext): { ctx: EngineContext; close: () => Promise<void> } {
+  const { name, config } = setup;
   const pool = new EnginePool(config);
-  const replicas = new ReplicaSet(pool, shared.logger, (origin, healthy) => shared.metrics.replicaTransitions.inc({ replica: origin, healthy: String(healthy) }));
+  const replicas = new ReplicaSet(pool, shared.logger);
+  replicas.onHealthCheck(({ origin, healthy, changed }) => {
+    if (changed) shared.metrics.replicaTransitions.inc({ replica: origin, healthy: String(healthy) });
+  });
+  const readiness = new EngineReadiness({ name, config, pool, replicas, logger: shared.logger }, setup.resolved ?? pendingEngine(config));
   replicas.startHealthChecks(config.healthCheckIntervalMs, config.healthCheckTimeoutMs);
-  const engineSetup = resolved ?? assumeEngine(config);
-  const tokenDriver = engineSetup.mode === 'token' ? engineSetup.driver.token : null;
-  const ctx: CallContext = {
-    ...shared,
-    engine: pool,
-    engineConfig: config,
-    engineKind: config.kind,
-    policy,
-    replicas,
-    engineSetup,
-    turnDelta: tokenDriver === null ? null : new TurnDelta(tokenDriver, config.eosTokenId),
-  };
+  const ctx: EngineContext = { ...shared, name, config, policy: setup.policy, replicas, readiness };
   return {
     ctx,
     close: async () => {

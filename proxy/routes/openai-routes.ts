@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatRequestSchema } from '../../src/wire/openai-chat.ts';
 import { parseJsonText, validate } from '../../src/wire/validate.ts';
 import { extractKey } from '../auth/rollout-keys.ts';
-import type { CallContext } from '../calls/call-context.ts';
-import { serveChatCall } from '../calls/chat-call.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
+import { serveChatCall } from '../pipeline/serve-chat-call.ts';
 import { engineStatusError } from '../upstream/map-upstream-error.ts';
+import { openAiChatAnswer } from './openai-chat-answer.ts';
 
 type KeyParams = { key?: string };
 
@@ -12,7 +13,7 @@ type KeyParams = { key?: string };
  * The OpenAI surface for rollout keys. Registered twice: at `/v1/...` (key in a header) and
  * at `/r/<key>/v1/...` for clients that can only set a base URL.
  */
-export function openAiRoutes(contexts: ReadonlyMap<string, CallContext>) {
+export function openAiRoutes(contexts: ReadonlyMap<string, EngineContext>) {
   return async function register(app: FastifyInstance): Promise<void> {
     const authenticate = (request: FastifyRequest<{ Params: KeyParams }>) => {
       const rollout = [...contexts.values()][0]!.registry.authenticate(extractKey(request.headers, request.params.key));
@@ -25,7 +26,7 @@ export function openAiRoutes(contexts: ReadonlyMap<string, CallContext>) {
       const { rollout, ctx } = authenticate(request);
       const text = typeof request.body === 'string' ? request.body : '';
       const body = validate(ChatRequestSchema, parseJsonText(text));
-      await serveChatCall(ctx, reply, rollout, body, text);
+      await serveChatCall(ctx, { rollout, request: body, requestJson: text, client: openAiChatAnswer(reply) });
       return reply;
     });
 

@@ -36,8 +36,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
   for (const [name, resolved] of Object.entries(engine)) {
     if (resolved.warning !== undefined) process.stderr.write(`rollcall serve: warning: engine ${name}: ${resolved.warning}\n`);
   }
+  const policy = engine.policy;
+  const state = policy?.mode ? `${policy.mode} mode${policy.capabilities?.version ? `, version ${policy.capabilities.version}` : ''}` : 'not detected yet: calls wait for its first passed health check, see GET /ready';
   process.stdout.write(
-    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${engine.policy?.mode} mode${engine.policy?.capabilities?.version ? `, version ${engine.policy.capabilities.version}` : ''})\n  database:    ${config.dbPath}\n`,
+    `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${state})\n  database:    ${config.dbPath}\n`,
   );
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -2,7 +2,13 @@ import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import type { EnginePool, EngineRequest, EngineResponse } from './engine-pool.ts';
 
-type Replica = { origin: string; healthy: boolean; pinned: number };
+/** `checked`: a health check has answered; until then a replica is assumed healthy. */
+type Replica = { origin: string; healthy: boolean; checked: boolean; pinned: number };
+
+/** Told after every health check of a replica; `changed`: it went in or out of rotation. */
+export type HealthListener = (check: { origin: string; healthy: boolean; changed: boolean }) => void;
+
+export type ReplicaState = { origin: string; healthy: boolean; checked: boolean; pinned: number };
 
 /** Who a request is for: a rollout stays on one replica (its prefix cache) while it is healthy. */
 export type ReplicaUser = object;
@@ -10,23 +16,30 @@ export type ReplicaUser = object;
 /**
  * Replica routing. A rollout's first call picks the healthy replica with the fewest rollouts
  * pinned to it; later calls stay there. Health checks (`GET /health`) take a failing replica
- * out and bring it back. A request fails over to another replica only when no byte of an answer
- * came back (the connection was refused or reset before the response started), never after.
+ * out and bring it back; the first round runs at once, so an engine that comes up after the
+ * proxy is seen within one interval. A request fails over to another replica only when no byte
+ * of an answer came back (the connection was refused or reset before the response started).
  */
 export class ReplicaSet {
   private readonly replicas: Replica[];
   private readonly pins = new WeakMap<ReplicaUser, Replica>();
   private timer: NodeJS.Timeout | null = null;
 
+  private readonly listeners: HealthListener[] = [];
+
   constructor(
     private readonly pool: EnginePool,
     private readonly logger: Logger,
-    private readonly onState: (origin: string, healthy: boolean) => void = () => {},
   ) {
-    this.replicas = pool.origins.map((origin) => ({ origin, healthy: true, pinned: 0 }));
+    this.replicas = pool.origins.map((origin) => ({ origin, healthy: true, checked: false, pinned: 0 }));
+  }
+
+  onHealthCheck(listener: HealthListener): void {
+    this.listeners.push(listener);
   }
 
   startHealthChecks(intervalMs: number, timeoutMs: number): void {
+    void this.checkAll(timeoutMs);
     this.timer = setInterval(() => void this.checkAll(timeoutMs), intervalMs);
     this.timer.unref();
   }
@@ -46,16 +59,17 @@ export class ReplicaSet {
         } catch {
           ok = false;
         }
-        this.setHealth(replica, ok);
+        this.setHealth(replica, ok, true);
       }),
     );
   }
 
-  private setHealth(replica: Replica, healthy: boolean): void {
-    if (replica.healthy === healthy) return;
+  private setHealth(replica: Replica, healthy: boolean, checked = false): void {
+    const changed = replica.healthy !== healthy;
     replica.healthy = healthy;
-    this.onState(replica.origin, healthy);
-    this.logger.warn({ replica: replica.origin, healthy }, healthy ? 'replica back in rotation' : 'replica taken out of rotation');
+    replica.checked ||= checked;
+    if (changed) this.logger.warn({ replica: replica.origin, healthy }, healthy ? 'replica back in rotation' : 'replica taken out of rotation');
+    for (const listener of this.listeners) listener({ origin: replica.origin, healthy, changed });
   }
 
   /** The replica a user's next request goes to. */
@@ -95,7 +109,7 @@ export class ReplicaSet {
     }
   }
 
-  state(): { origin: string; healthy: boolean; pinned: number }[] {
-    return this.replicas.map(({ origin, healthy, pinned }) => ({ origin, healthy, pinned }));
+  state(): ReplicaState[] {
+    return this.replicas.map(({ origin, healthy, checked, pinned }) => ({ origin, healthy, checked, pinned }));
   }
 }

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   RC_ERR_POLICY_DRAIN_TIMEOUT: spec(504, 'timeout_error', '{inFlight} calls were still in flight after {timeoutMs} ms; the policy stays paused', true),
   RC_ERR_ENGINE_CAPABILITY: spec(502, 'upstream_error', 'The engine at {origin} ({version}) cannot serve this configuration: {need}'),
   RC_ERR_ENGINE_MODE_UNSUPPORTED: spec(400, 'invalid_request_error', 'The {engine} engine has no {mode} mode'),
+  RC_ERR_ENGINE_NOT_READY: spec(503, 'service_unavailable_error', 'The engine "{engine}" is not ready yet: {missing}; retry after {retryAfterS} s', true),
   RC_ERR_UPSTREAM_CONNECT: spec(502, 'upstream_error', 'Could not connect to the engine at {origin}: {detail}', true),
   RC_ERR_UPSTREAM_TIMEOUT: spec(504, 'upstream_error', 'The engine at {origin} did not answer within {timeoutMs} ms', true),
   RC_ERR_UPSTREAM_RESET: spec(502, 'upstream_error', 'The engine at {origin} closed the connection: {detail}', true),

@@ -32,6 +32,8 @@ export type StreamingChatSummary = {
   toolCalls: WireToolCall[];
   rawToolArguments: string[];
   malformedToolCall: string | null;
+  /** A reasoning block opened: the parse's `reasoning` is a string (maybe empty), not null. */
+  hasReasoning: boolean;
   unterminatedReasoning: boolean;
   finishReason: 'tool_calls' | null;
 };
@@ -116,6 +118,7 @@ export class StreamingChatParser {
       toolCalls: calls.map(toWireToolCall),
       rawToolArguments: calls.map((call) => call.rawArguments),
       malformedToolCall: this.#scanner.malformed,
+      hasReasoning: this.#splitter?.hasBlock ?? false,
       unterminatedReasoning: this.#splitter?.unterminatedReasoning ?? false,
       finishReason: calls.length > 0 ? 'tool_calls' : null,
     };

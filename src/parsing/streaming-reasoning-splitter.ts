@@ -33,12 +33,19 @@ export class StreamingReasoningSplitter {
   #phase: Phase;
   #buffer = '';
   #unterminated = false;
+  #opened: boolean;
 
   constructor(options: ReasoningOptions = {}) {
     const tags = options.tags ?? DEFAULT_REASONING_TAGS;
     this.#start = tags.start;
     this.#end = tags.end;
     this.#phase = options.startsInReasoning === true ? 'reasoning' : 'opening';
+    this.#opened = this.#phase === 'reasoning';
+  }
+
+  /** True once a reasoning block has opened (`parseReasoning` then gives a string, maybe empty, not null). */
+  get hasBlock(): boolean {
+    return this.#opened;
   }
 
   /** True after `finish()` when the block never closed. */
@@ -79,6 +86,7 @@ export class StreamingReasoningSplitter {
     if (rest.startsWith(this.#start)) {
       this.#buffer = rest.slice(this.#start.length);
       this.#phase = 'reasoning';
+      this.#opened = true;
     } else if (rest !== '' && !this.#start.startsWith(rest)) {
       this.#phase = 'content';
     }

@@ -45,6 +45,8 @@ export type CallFlags = {
   malformedToolCall?: string;
   /** Why the prompt could not continue the call the messages extend (token mode). */
   renderedFromScratch?: string;
+  /** The engine returned another number of choices than the `n` asked for (then not trainable). */
+  choiceCount?: string;
 };
 
 export type Usage = { promptTokens: number; completionTokens: number; totalTokens: number };

@@ -4,7 +4,7 @@ import type { GenerateRequest } from '../../proxy/drivers/driver-types.ts';
 export const generateRequest = (promptIds: number[], extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
   model: undefined,
   promptIds,
-  maxTokens: undefined,
+  maxTokens: 16,
   temperature: undefined,
   topP: undefined,
   topK: undefined,

@@ -5,7 +5,7 @@ import { NEUTRAL_SAMPLERS, RAW_LOGPROBS } from './sampling-defaults.ts';
  * Token mode on llama.cpp: native `POST /completion` with `prompt` as an id array, used verbatim
  * (engine-protocols.md §3.1). `return_tokens` fills `tokens` with the generated ids;
  * `n_probs >= 1` fills `completion_probabilities` with each sampled token's `id` and `logprob`.
- * `n_predict: -1` means "until EOS or the end of the slot's context", not the server default.
+ * `n_predict` is always the explicit budget (the server's `-n` default would apply otherwise).
  * `n` is only sent above 1: builds that know it (`n_cmpl`) answer one result per sequence.
  */
 
@@ -13,7 +13,7 @@ type SamplingRow = readonly [field: keyof GenerateRequest, wireKey: string, neut
 
 /** GenerateRequest field → `/completion` field → the value sent when the field is unset. */
 export const COMPLETION_FIELDS: readonly SamplingRow[] = [
-  ['maxTokens', 'n_predict', -1],
+  ['maxTokens', 'n_predict', undefined],
   ['temperature', 'temperature', 1],
   ['topP', 'top_p', 1],
   ['topK', 'top_k', 0],

@@ -4,11 +4,12 @@ import { buildLlamacppChatRequest } from './chat-request.ts';
 import { buildCompletionBody } from './completion-request.ts';
 import { newCompletionStream, readCompletion } from './completion.ts';
 import { detectLlamacpp } from './detect.ts';
-import { completePromptIds, renderWithTemplate, tokenizeText } from './prompt-ids.ts';
+import { completePromptIds, countChatPrompt, renderWithTemplate, tokenizeText } from './prompt-ids.ts';
 
 /**
  * Chat pass-through: completion ids from logprob entries, prompt ids rebuilt after the answer
- * by `completePromptIds`, which the proxy core must call before it records the call.
+ * by `completePromptIds`, which the proxy core must call before it records the call (or before
+ * sending, by `countPromptTokens`, when the turn's budget needs the prompt length).
  */
 export const llamacppChat: ChatDriver = {
   path: '/v1/chat/completions',
@@ -17,6 +18,7 @@ export const llamacppChat: ChatDriver = {
   captureUnary: captureLlamacppChat,
   newStreamCapture: () => new LlamacppChatStreamCapture(),
   completePromptIds,
+  countPromptTokens: countChatPrompt,
 };
 
 /** Token mode: `/apply-template` + `/tokenize` render, native `/completion` generates. */

@@ -1,6 +1,6 @@
 import { RollcallError } from '../../../src/errors/rollcall-error.ts';
-import type { ChatMessage } from '../../../src/wire/openai-chat.ts';
-import type { EngineHttp, RenderRequest } from '../driver-types.ts';
+import type { ChatMessage, ChatRequest } from '../../../src/wire/openai-chat.ts';
+import type { EngineHttp, PromptCount, RenderRequest } from '../driver-types.ts';
 import { engineJson, isIdArray, isRecord } from '../engine-json.ts';
 
 /**
@@ -40,6 +40,13 @@ export async function completePromptIds(http: EngineHttp, sent: Record<string, u
     if (signal.aborted) throw error;
     return null;
   }
+}
+
+/** The prompt ids of a chat request before it is sent, for an explicit budget; they also serve the record. */
+export async function countChatPrompt(http: EngineHttp, request: ChatRequest, signal: AbortSignal): Promise<PromptCount> {
+  const promptIds = await completePromptIds(http, request, signal);
+  if (promptIds === null) throw new RollcallError('RC_ERR_UPSTREAM_BAD_RESPONSE', { detail: 'the prompt could not be counted through /apply-template + /tokenize' });
+  return { count: promptIds.length, promptIds };
 }
 
 export const PREFILL_NEED =

@@ -7,15 +7,15 @@ import type { GenerateRequest } from '../driver-types.ts';
  * SGLang fills absent sampling parameters from the model's generation_config.json unless the
  * server runs `--sampling-defaults openai`, so a parameter neither the rollout policy nor the
  * client set is sent as its neutral value: the recorded policy is then the distribution that
- * was sampled. `max_new_tokens` is sent as null when nothing bounds it: absent means SGLang's
- * default of 128, null lets the scheduler bound it by the context left (`init_req_max_new_tokens`).
+ * was sampled. `max_new_tokens` is always the explicit budget (absent would mean SGLang's default
+ * of 128).
  */
 
 type SamplingRow = readonly [field: keyof GenerateRequest, wireKey: string, neutral: unknown];
 
 /** GenerateRequest field → `sampling_params` key → the value sent when the field is unset. */
 export const SAMPLING_PARAMS: readonly SamplingRow[] = [
-  ['maxTokens', 'max_new_tokens', null],
+  ['maxTokens', 'max_new_tokens', undefined],
   ['temperature', 'temperature', 1],
   ['topP', 'top_p', 1],
   ['topK', 'top_k', -1],

@@ -17,11 +17,12 @@ export function buildCompletionsBody(request: GenerateRequest): Record<string, u
     n: request.n,
     logprobs: request.topLogprobs,
     return_token_ids: true,
+    // Always explicit: /v1/completions stops at 16 tokens without it (engine-protocols.md §1.8).
+    max_tokens: request.maxTokens,
     stream: request.stream,
   };
   const optional: [string, unknown][] = [
     ['model', request.model],
-    ['max_tokens', request.maxTokens],
     ['temperature', request.temperature],
     ['top_p', request.topP],
     ['top_k', request.topK],

@@ -5,7 +5,7 @@ import type { ChatDriver, EngineDriver, TokenDriver } from '../driver-types.ts';
 import { buildVllmChatRequest } from './chat-request.ts';
 import { buildCompletionsBody, newCompletionsStream, readCompletions } from './completions.ts';
 import { probeVllm } from './detect.ts';
-import { renderWithEngine, tokenizeTextWithEngine } from './tokenize.ts';
+import { countChatPrompt, renderWithEngine, tokenizeTextWithEngine } from './tokenize.ts';
 
 export const vllmChat: ChatDriver = {
   path: '/v1/chat/completions',
@@ -16,6 +16,7 @@ export const vllmChat: ChatDriver = {
     const capture = new ChatStreamCapture();
     return { push: (payload) => capture.push(payload as WireChatChunk), result: () => capture.result() };
   },
+  countPromptTokens: countChatPrompt,
 };
 
 export const vllmToken: TokenDriver = {

@@ -51,13 +51,16 @@ test('cancel revokes the key', async () => {
 
 test('the call limit answers 403 before the engine is called', async () => {
   const { apiKey, rolloutId } = await env.proxy.createRollout({ limits: { maxCalls: 2 } });
-  const before = env.engine.requests.length;
+  const sentToEngine = () => env.engine.requests.filter((r) => r.method === 'POST').length;
+  const before = env.engine.requests.filter((r) => r.path === '/v1/chat/completions').length;
   assert.equal((await chat(apiKey)).status, 200);
   assert.equal((await chat(apiKey)).status, 200);
+  const afterTwo = sentToEngine();
   const third = await chat(apiKey);
   assert.equal(third.status, 403);
   assert.equal(third.body.error.code, 'RC_ERR_ROLLOUT_CALL_LIMIT');
-  assert.equal(env.engine.requests.length, before + 2);
+  assert.equal(sentToEngine(), afterTwo, 'the refused call sent nothing to the engine');
+  assert.equal(env.engine.requests.filter((r) => r.path === '/v1/chat/completions').length, before + 2);
   assert.equal(env.proxy.store.calls.listForRollout(rolloutId).length, 2);
 });
 

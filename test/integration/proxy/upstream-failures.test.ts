@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, afterEach, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
@@ -31,18 +30,12 @@ async function post(apiKey: string, extra: Record<string, unknown> = {}, signal?
 
 const callsOf = (rolloutId: string) => proxy.store.calls.listForRollout(rolloutId);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-test('an engine that cannot be reached is a 502 with RC_ERR_UPSTREAM_CONNECT, retry allowed', async () => {
-  const dead = await startProxy([`http://127.0.0.1:${await freePort()}`], { engine: { detectAtStart: false } as never });
+test('an engine that stops answering after it was detected is a 502 with RC_ERR_UPSTREAM_CONNECT, retry allowed', async () => {
+  const doomed = await startFakeEngine();
+  const dead = await startProxy([doomed.url], { engine: { mode: 'token' } as never });
   try {
     const { apiKey, rolloutId } = await dead.createRollout();
+    await doomed.close();
     const response = await fetch(`${dead.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ messages }) });
     assert.equal(response.status, 502);
     assert.equal(((await response.json()) as any).error.code, 'RC_ERR_UPSTREAM_CONNECT');

@@ -43,8 +43,9 @@ for (const [mode, expected] of [
   });
 }
 
-test('an engine that is not up yet is assumed, with a warning, so the proxy can start first', async () => {
+test('an engine that is not up yet is left undetected, with a warning, so the proxy can start first', async () => {
   const resolved = await resolveEngineAtStart(EngineConfigSchema.parse({ kind: 'vllm', upstreams: ['http://127.0.0.1:9'], mode: 'auto' }));
-  assert.equal(resolved.mode, 'token');
-  assert.match(resolved.warning ?? '', /no replica answered at start/);
+  assert.equal(resolved.mode, null, 'no mode is guessed before the engine says what it can do');
+  assert.equal(resolved.capabilities, null);
+  assert.match(resolved.warning ?? '', /no replica answered at start .* RC_ERR_ENGINE_NOT_READY/);
 });

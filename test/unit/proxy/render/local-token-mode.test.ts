@@ -6,7 +6,7 @@ import type { EngineHttp } from '../../../../proxy/drivers/driver-types.ts';
 import { driverFor, ENGINE_DRIVERS } from '../../../../proxy/engine/engine-drivers.ts';
 import { resolveEngineAtStart } from '../../../../proxy/engine/resolve-engine.ts';
 import { createLocalRenderer } from '../../../../proxy/render/local-renderer.ts';
-import { TurnDelta } from '../../../../proxy/token-mode/turn-delta.ts';
+import { TurnDelta } from '../../../../proxy/strategies/token-mode/turn-delta.ts';
 import { EngineConfigSchema } from '../../../../src/config/proxy-config.ts';
 import { RollcallError } from '../../../../src/errors/rollcall-error.ts';
 import type { ChatMessage } from '../../../../src/wire/openai-chat.ts';

@@ -48,6 +48,7 @@ function expected(c: CompletionCase) {
       toolCalls: message.toolCalls,
       rawToolArguments: message.rawToolArguments,
       malformedToolCall: message.malformedToolCall,
+      hasReasoning: message.reasoning !== null,
       unterminatedReasoning: message.unterminatedReasoning,
       finishReason: message.finishReason,
     },

@@ -5,7 +5,7 @@ import type { Generation, GenerateRequest } from '../../../../../proxy/drivers/d
 import { buildCompletionBody } from '../../../../../proxy/drivers/llamacpp/completion-request.ts';
 import { newCompletionStream, readCompletion } from '../../../../../proxy/drivers/llamacpp/completion.ts';
 import { cloneJson, fixtureEvents, fixtureJson, fixturePayloads } from '../../../../support/fixtures.ts';
-import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
+import { tokenCapture } from '../../../../../proxy/strategies/token-mode/token-capture.ts';
 import { generateRequest } from '../../../../support/generate-request.ts';
 
 const PROMPT = (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens;
@@ -21,9 +21,9 @@ describe('llama.cpp /completion request', () => {
     });
   });
 
-  it('runs to EOS or the context end when nothing caps it, and names n only above 1', () => {
-    const body = buildCompletionBody(request({ n: 2, stream: true }));
-    assert.equal(body.n_predict, -1);
+  it('always sends the budget as n_predict (never the server default), and names n only above 1', () => {
+    const body = buildCompletionBody(request({ n: 2, stream: true, maxTokens: 3000 }));
+    assert.equal(body.n_predict, 3000);
     assert.equal(body.n, 2);
     assert.equal(body.stream, true);
     assert.equal('n' in buildCompletionBody(request()), false);

@@ -6,7 +6,7 @@ import { buildGenerateBody } from '../../../../../proxy/drivers/sglang/generate-
 import { mapFinishReason, readGenerate } from '../../../../../proxy/drivers/sglang/generate-response.ts';
 import { readEngineErrorMessage } from '../../../../../proxy/upstream/map-upstream-error.ts';
 import { fixtureJson, fixtureText } from '../../../../support/fixtures.ts';
-import { tokenCapture } from '../../../../../proxy/token-mode/token-capture.ts';
+import { tokenCapture } from '../../../../../proxy/strategies/token-mode/token-capture.ts';
 import { generateRequest } from '../../../../support/generate-request.ts';
 
 const PROMPT = [151644, 872, 198, 45764, 15588, 151645, 198, 151644, 77091, 198, 151667, 271, 151668, 271];
@@ -28,9 +28,9 @@ describe('SGLang /generate request', () => {
     assert.equal(body.stream, false);
   });
 
-  it('sends max_new_tokens null when nothing bounds it (absent would mean 128)', () => {
-    const sampling = buildGenerateBody(request({ maxTokens: undefined })).sampling_params as Record<string, unknown>;
-    assert.equal(sampling.max_new_tokens, null);
+  it('always sends the budget as max_new_tokens (absent would mean 128)', () => {
+    const sampling = buildGenerateBody(request({ maxTokens: 3000 })).sampling_params as Record<string, unknown>;
+    assert.equal(sampling.max_new_tokens, 3000);
     assert.equal('sampling_seed' in sampling, false);
   });
 });

@@ -1,6 +1,7 @@
-import type { ChatRequest } from '../../src/wire/openai-chat.ts';
-import type { Lookup, Turn } from '../conversation/conversation-index.ts';
-import type { EngineHttp, TokenDriver } from '../drivers/driver-types.ts';
+import type { ChatRequest } from '../../../src/wire/openai-chat.ts';
+import type { Turn } from '../../conversation/conversation-index.ts';
+import type { TokenDriver } from '../../drivers/driver-types.ts';
+import type { ChatCall } from '../call-strategy.ts';
 import type { TurnDelta } from './turn-delta.ts';
 
 export type PromptPlan = {
@@ -22,7 +23,10 @@ export const chatTemplateKwargs = (request: ChatRequest): Record<string, unknown
  * the model did not emit one) + the appended messages rendered by the template. A retry of the
  * same messages reuses the same prompt ids. Anything else is rendered from scratch: a new branch.
  */
-export async function planTokenPrompt(lookup: Lookup, request: ChatRequest, driver: TokenDriver, turnDelta: TurnDelta, http: EngineHttp, signal: AbortSignal): Promise<PromptPlan> {
+export async function planTokenPrompt(call: Pick<ChatCall, 'request' | 'conversation' | 'http' | 'signal'>, renderer: { driver: TokenDriver; turnDelta: TurnDelta }): Promise<PromptPlan> {
+  const { request, http, signal } = call;
+  const { lookup } = call.conversation;
+  const { driver, turnDelta } = renderer;
   const kwargs = chatTemplateKwargs(request);
   const fresh = async (reason: string | null): Promise<PromptPlan> => ({
     promptIds: await driver.render(http, { messages: request.messages, tools: request.tools, addGenerationPrompt: true, chatTemplateKwargs: kwargs }, signal),

@@ -1,6 +1,6 @@
-import type { ChatMessage } from '../../src/wire/openai-chat.ts';
-import type { Turn } from '../conversation/conversation-index.ts';
-import type { EngineHttp, TokenDriver } from '../drivers/driver-types.ts';
+import type { ChatMessage } from '../../../src/wire/openai-chat.ts';
+import type { Turn } from '../../conversation/conversation-index.ts';
+import type { EngineHttp, TokenDriver } from '../../drivers/driver-types.ts';
 
 /**
  * The ids of messages appended after a turn, rendered with the model's own chat template but

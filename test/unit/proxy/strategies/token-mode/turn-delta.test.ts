@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RenderRequest, TokenDriver } from '../../../proxy/drivers/driver-types.ts';
-import { TurnDelta } from '../../../proxy/token-mode/turn-delta.ts';
+import type { RenderRequest, TokenDriver } from '../../../../../proxy/drivers/driver-types.ts';
+import { TurnDelta } from '../../../../../proxy/strategies/token-mode/turn-delta.ts';
 
 const EOS = 2;
 /** A toy ChatML where each message is [1, role, ...content, EOS, 9] and the reply drops think text once followed. */

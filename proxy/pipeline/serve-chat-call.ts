@@ -1,0 +1,123 @@
+import { rememberTurns } from '../conversation/remember-turns.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
+import type { CallAnswer, PreparedCall } from '../strategies/call-strategy.ts';
+import type { EngineResponse } from '../upstream/engine-pool.ts';
+import { mapUpstreamError } from '../upstream/map-upstream-error.ts';
+import { admitCall, type IncomingCall } from './admit-call.ts';
+import type { CallRun } from './call-run.ts';
+import { readWholeBody, sendPrepared } from './engine-exchange.ts';
+import { recordCall, type CallOutcome } from './record-call.ts';
+import { pumpSse } from './sse-pump.ts';
+
+/**
+ * The call pipeline, the one path every chat call takes, whatever the engine's mode:
+ *
+ *   admit → prepare → send → read or stream → record → answer
+ *
+ * Admit: the engine must be ready (its strategy known), the policy gate lets it in (weight-update
+ * pauses), the rollout's limits allow it. Prepare: the engine's strategy builds the request.
+ * Send: to the rollout's replica. A failure up to here is recorded and answered as a plain JSON
+ * error. Read: a whole answer, or a stream passed to the client event by event. Record: one
+ * synchronous commit. Answer: only then does the client get the whole answer or the end of its
+ * stream, so every answer a client received is in the database. A client that disconnects
+ * aborts the engine request and the call is recorded aborted.
+ */
+export async function serveChatCall(engine: EngineContext, incoming: IncomingCall): Promise<void> {
+  const strategy = engine.readiness.strategy();
+  const policyVersion = await engine.policy.admit();
+  try {
+    const run: CallRun = { engine, strategy, call: admitCall(engine, incoming, policyVersion), client: incoming.client };
+    let tokens = 0;
+    try {
+      tokens = await serveAdmitted(run);
+    } finally {
+      engine.registry.release(run.call.rollout, tokens);
+      incoming.client.release();
+    }
+  } finally {
+    engine.policy.release();
+  }
+}
+
+type Sent = { prepared: PreparedCall; replica: string; response: EngineResponse };
+
+/** Prepare, send, and for a whole answer read it; null when the client went away first. */
+async function exchange(run: CallRun): Promise<{ sent: Sent; whole: (CallAnswer & { ttftMs: number }) | null } | null> {
+  const { call, engine, strategy } = run;
+  let prepared: PreparedCall | null = null;
+  let replica = engine.replicas.pick(call.rollout);
+  let ttftMs: number | null = null;
+  try {
+    prepared = await strategy.prepare(call);
+    const response = await sendPrepared(run, prepared);
+    replica = response.origin;
+    const sent = { prepared, replica, response };
+    if (call.isStream) return { sent, whole: null };
+    const body = await readWholeBody(response, call.startedMs);
+    ttftMs = body.ttftMs;
+    return { sent, whole: { ...(await prepared.readAnswer(body.json, body.bytes)), ttftMs } };
+  } catch (error) {
+    const failure: Omit<CallOutcome, 'status' | 'error'> = { prepared, replica, capture: null, ttftMs };
+    if (call.signal.aborted) {
+      recordCall(run, { ...failure, status: 'aborted', error: null });
+      return null;
+    }
+    const mapped = mapUpstreamError(error, replica, engine.config);
+    recordCall(run, { ...failure, status: 'failed', error: mapped });
+    throw mapped;
+  }
+}
+
+async function serveAdmitted(run: CallRun): Promise<number> {
+  const exchanged = await exchange(run);
+  if (exchanged === null) return 0;
+  const { sent, whole } = exchanged;
+  return whole === null ? streamAnswer(run, sent) : answerWhole(run, sent, whole);
+}
+
+function remember(run: CallRun, callId: number, capture: CallAnswer['capture']): void {
+  rememberTurns(run.call.rollout.conversation, run.call.conversation.key, callId, capture);
+}
+
+/** Record, then answer: the committed call is marked aborted if the answer does not arrive. */
+async function answerWhole(run: CallRun, sent: Sent, answer: CallAnswer & { ttftMs: number }): Promise<number> {
+  const { capture } = answer;
+  const callId = recordCall(run, { status: 'completed', prepared: sent.prepared, replica: sent.replica, capture, error: null, ttftMs: answer.ttftMs, findings: answer });
+  remember(run, callId, capture);
+  await run.client.sendWhole(answer, (reason) => run.engine.store.calls.markAborted(callId, reason));
+  return capture.usage?.totalTokens ?? 0;
+}
+
+/**
+ * A stream: events go to the client as the engine's arrive; the engine's final `[DONE]` is held
+ * back until the record is committed. After the stream opened, a failure is one SSE error event
+ * and the end of the stream.
+ */
+async function streamAnswer(run: CallRun, sent: Sent): Promise<number> {
+  const { call, engine } = run;
+  const stream = run.client.openStream();
+  const reader = sent.prepared.openStream();
+  const outcome = await pumpSse({
+    body: sent.response.body,
+    reader,
+    client: stream,
+    signal: call.signal,
+    startedMs: call.startedMs,
+    requireDone: !sent.prepared.streamEndsWithoutDone,
+    mapError: (error) => mapUpstreamError(error, sent.replica, engine.config),
+  });
+  const end = await reader.finish(outcome.brokenBy === null && outcome.engineError === null && !call.signal.aborted);
+  const base = { prepared: sent.prepared, replica: sent.replica, capture: end.capture, ttftMs: outcome.ttftMs, findings: end };
+  const tokens = end.capture.usage?.totalTokens ?? 0;
+  if (call.signal.aborted) {
+    recordCall(run, { ...base, status: 'aborted', error: null });
+    return tokens;
+  }
+  const broken = outcome.brokenBy ?? end.broken;
+  const failure = broken ?? outcome.engineError;
+  const callId = recordCall(run, { ...base, status: failure === null ? 'completed' : 'failed', error: failure });
+  if (failure === null) remember(run, callId, end.capture);
+  const lost = failure === null ? (reason: string) => engine.store.calls.markAborted(callId, reason) : null;
+  stream.end({ broken, tail: failure === null ? end.tail : [], done: outcome.done }, lost);
+  return tokens;
+}

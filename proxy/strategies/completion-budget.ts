@@ -1,0 +1,30 @@
+import type { ChatCall } from './call-strategy.ts';
+
+/**
+ * Completion-length policy: a generation request never leaves its length to the engine's
+ * default. vLLM's `/v1/completions` stops at 16 tokens without `max_tokens`, and on chat the
+ * default is the context left or a smaller `max_new_tokens` from the model's generation_config
+ * (`get_max_tokens` in `vllm/entrypoints/utils.py`, engine-protocols.md §1.2, §1.8). The budget
+ * is the smallest of what the client asked for, the rollout's cap for the turn, and the context
+ * left after the prompt. A prompt that already fills the context gets a budget of 1, so the
+ * engine answers with its own context-length error instead of a silent default.
+ */
+
+/** What the client asked for, under either name (`max_completion_tokens` wins, as on vLLM). */
+export const clientMaxTokens = (call: Pick<ChatCall, 'request'>): number | undefined => call.request.max_completion_tokens ?? call.request.max_tokens ?? undefined;
+
+/** The bound the call has before its prompt is counted: the client's and the rollout's. */
+export function askedBudget(call: Pick<ChatCall, 'request' | 'maxTokensCap'>): number | undefined {
+  const bounds = [clientMaxTokens(call), call.maxTokensCap].filter((n): n is number => n !== undefined);
+  return bounds.length === 0 ? undefined : Math.min(...bounds);
+}
+
+/** The context a prompt of `promptTokens` leaves for the completion (at least 1, see above). */
+export const contextLeft = (maxModelLen: number, promptTokens: number): number => Math.max(1, maxModelLen - promptTokens);
+
+/** The explicit budget of a call whose prompt length is known. */
+export function completionBudget(call: Pick<ChatCall, 'request' | 'maxTokensCap'>, maxModelLen: number, promptTokens: number): number {
+  const asked = askedBudget(call);
+  const left = contextLeft(maxModelLen, promptTokens);
+  return asked === undefined ? left : Math.min(asked, left);
+}
