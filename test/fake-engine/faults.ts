@@ -10,6 +10,8 @@
  * - `tokenDelayMs`: pause between stream chunks.
  * - `errorEventAfterTokens`: streaming — after N tokens send `data: {"error": …}` and `data: [DONE]`
  *   on the already-200 stream, like vLLM does for an engine failure mid-generation.
+ * - `dropChoices`: answer N fewer choices than `n` asked for (the last ones), streamed or not, with
+ *   usage counting only what was sent, as an engine that lost sequences would.
  * - `times`: apply the faults to the next N generation requests only, then clear them (retries).
  */
 import { badRequest } from './errors.ts';
@@ -22,6 +24,7 @@ export interface Faults {
   disconnectAfterTokens: number | null;
   tokenDelayMs: number;
   errorEventAfterTokens: number | null;
+  dropChoices: number | null;
   times: number | null;
 }
 
@@ -33,11 +36,12 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   disconnectAfterTokens: null,
   tokenDelayMs: 0,
   errorEventAfterTokens: null,
+  dropChoices: null,
   times: null,
 });
 
 const MILLISECONDS = ['latencyMs', 'firstByteDelayMs', 'tokenDelayMs'] as const;
-const COUNTS = ['disconnectAfterTokens', 'errorEventAfterTokens', 'times'] as const;
+const COUNTS = ['disconnectAfterTokens', 'errorEventAfterTokens', 'dropChoices', 'times'] as const;
 
 function isNonNegativeInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;

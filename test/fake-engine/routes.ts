@@ -58,6 +58,11 @@ function requestSignal(deps: RouteDeps, res: ServerResponse): AbortSignal {
   return gone.signal;
 }
 
+/** The `dropChoices` fault: the last N choices are never sent. */
+function withoutDropped<T>(choices: T[], faults: Readonly<Faults>): T[] {
+  return faults.dropChoices === null ? choices : choices.slice(0, Math.max(0, choices.length - faults.dropChoices));
+}
+
 async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | 'completion'): Promise<void> {
   const { ctx } = deps;
   const { res } = request;
@@ -75,11 +80,13 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
   let json: () => string;
   if (kind === 'chat') {
     const prepared = prepareChat(ctx, request.body, requestId);
+    prepared.choices = withoutDropped(prepared.choices, faults);
     stream = prepared.stream;
     events = () => chatStreamEvents(ctx.tokenizer, ctx.config.modelName, prepared, ctx.config.chunkTokens);
     json = () => JSON.stringify(chatCompletionBody(ctx.tokenizer, ctx.config.modelName, prepared));
   } else {
     const prepared = prepareCompletion(ctx, request.body, requestId);
+    prepared.choices = withoutDropped(prepared.choices, faults);
     stream = prepared.stream;
     events = () => completionStreamEvents(ctx, prepared);
     json = () => completionBodyJson(ctx, prepared);

@@ -101,6 +101,16 @@ describe('faults', () => {
     assert.ok(performance.now() - start >= (events - 1) * 8 * 0.9, `${events} events`);
   });
 
+  it('dropChoices answers fewer choices than n, with usage counting only those sent, streamed or not', async () => {
+    engine.setFaults({ dropChoices: 1 });
+    const whole = JSON.parse((await chat({ n: 3 })).text) as { choices: { index: number; token_ids: number[] }[]; usage: { completion_tokens: number } };
+    assert.deepEqual(whole.choices.map((c) => c.index), [0, 1]);
+    assert.equal(whole.usage.completion_tokens, whole.choices.reduce((n, c) => n + c.token_ids.length, 0));
+    const streamed = await post(`${engine.url}/v1/completions`, { prompt: [1, 2, 3], n: 2, max_tokens: 5, stream: true, return_token_ids: true });
+    const indexes = new Set(sseJson<{ choices: { index: number }[] }>(streamed.text).flatMap((chunk) => chunk.choices.map((c) => c.index)));
+    assert.deepEqual([...indexes], [0]);
+  });
+
   it('times limits the faults to the next N generation requests', async () => {
     engine.setFaults({ errorStatus: 500, times: 1 });
     assert.equal((await chat()).status, 500);
