@@ -19,7 +19,10 @@ export const EngineConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Token mode: render chat templates locally from this model folder (tokenizer.json + tokenizer_config.json) instead of the engine's /tokenize; required for SGLang token mode"),
-  detectAtStart: z.boolean().default(true).describe('Probe the engine at start and refuse a mode it cannot serve'),
+  detectAtStart: z
+    .boolean()
+    .default(true)
+    .describe('Probe the engine at start and refuse to start when it cannot serve the mode; off (or with the engine not up yet), it is probed when a replica first passes a health check, and calls get RC_ERR_ENGINE_NOT_READY until then'),
   upstreams: z
     .array(z.url({ protocol: /^https?$/ }))
     .min(1)
@@ -30,7 +33,7 @@ export const EngineConfigSchema = z.strictObject({
   firstByteTimeoutMs: z.number().int().positive().default(600_000).describe('Longest wait for the engine to start answering (queueing included)'),
   bodyTimeoutMs: z.number().int().positive().default(600_000).describe('Longest silence between two pieces of an answer'),
   connectionsPerUpstream: z.number().int().positive().default(4096).describe('At least as many as rollouts in flight'),
-  healthCheckIntervalMs: z.number().int().positive().default(5_000).describe('How often each replica is asked GET /health'),
+  healthCheckIntervalMs: z.number().int().positive().default(5_000).describe('How often each replica is asked GET /health (also the Retry-After of RC_ERR_ENGINE_NOT_READY)'),
   healthCheckTimeoutMs: z.number().int().positive().default(2_000),
 });
 

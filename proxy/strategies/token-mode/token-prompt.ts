@@ -38,7 +38,7 @@ export async function planTokenPrompt(call: Pick<ChatCall, 'request' | 'conversa
   const { turn, appended } = lookup.extension;
   const eos = turnDelta.eosFor(turn);
   if (eos === null) return fresh('the EOS token is not known yet, so a truncated turn could not be closed');
-  const delta = await turnDelta.delta(http, appended, request.tools, kwargs, eos.eosId, signal);
+  const delta = await turnDelta.delta({ http, appended, tools: request.tools, kwargs, eosId: eos.eosId, signal });
   if ('failure' in delta) return fresh(delta.failure);
   return {
     promptIds: [...turn.promptIds, ...turn.completionIds, ...(eos.synthetic ? [eos.eosId] : []), ...delta.ids],

@@ -24,6 +24,16 @@ const STAND_IN: readonly ChatMessage[] = [
 
 export type DeltaResult = { ids: number[]; eosId: number } | { failure: string };
 
+/** The messages appended after a turn, how to render them, and the EOS that closed the turn. */
+export type DeltaRequest = {
+  http: EngineHttp;
+  appended: readonly ChatMessage[];
+  tools: unknown;
+  kwargs: Record<string, unknown> | undefined;
+  eosId: number;
+  signal: AbortSignal;
+};
+
 export class TurnDelta {
   private readonly heads = new Map<string, Promise<number[]>>();
   /** The model's EOS as seen at the end of a completion that stopped on it. */
@@ -46,7 +56,8 @@ export class TurnDelta {
     return this.learnedEos === null ? null : { eosId: this.learnedEos, synthetic: true };
   }
 
-  async delta(http: EngineHttp, appended: readonly ChatMessage[], tools: unknown, kwargs: Record<string, unknown> | undefined, eosId: number, signal: AbortSignal): Promise<DeltaResult> {
+  async delta(request: DeltaRequest): Promise<DeltaResult> {
+    const { http, appended, tools, kwargs, eosId, signal } = request;
     const key = JSON.stringify([tools ?? null, kwargs ?? null]);
     let head = this.heads.get(key);
     if (head === undefined) {

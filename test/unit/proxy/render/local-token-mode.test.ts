@@ -29,7 +29,7 @@ describe('token mode with the local renderer', () => {
     const reply: ChatMessage = { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] };
     const appended: ChatMessage[] = [{ role: 'tool', tool_call_id: 'c1', content: '{"temp": 21}' }];
 
-    const delta = await new TurnDelta(token, undefined).delta(noEngine, appended, TOOLS, undefined, IDS.imEnd, signal);
+    const delta = await new TurnDelta(token, undefined).delta({ http: noEngine, appended, tools: TOOLS, kwargs: undefined, eosId: IDS.imEnd, signal });
     assert.ok('ids' in delta, JSON.stringify(delta));
     assert.deepEqual(delta.ids, await renderer.tokenizeText('\n<|im_start|>user\n<tool_response>\n{"temp": 21}\n</tool_response><|im_end|>\n<|im_start|>assistant\n'));
     const whole = await token.render(noEngine, request([...user, reply, ...appended], { tools: TOOLS }), signal);

@@ -20,7 +20,7 @@ function fakeDriver(): TokenDriver {
 
 test('the delta starts after the reply EOS even when the template re-renders the stand-in reply differently', async () => {
   const delta = new TurnDelta(fakeDriver(), undefined);
-  const result = await delta.delta(async () => { throw new Error('unused'); }, [{ role: 'tool', content: 'x' }], undefined, undefined, EOS, new AbortController().signal);
+  const result = await delta.delta({ http: async () => { throw new Error('unused'); }, appended: [{ role: 'tool', content: 'x' }], tools: undefined, kwargs: undefined, eosId: EOS, signal: new AbortController().signal });
   assert.ok('ids' in result);
   assert.deepEqual(result.ids, [9, 1, 4, 70, 71, EOS, 9, 1, 9]);
 });
