@@ -105,6 +105,6 @@ export type EngineDriver = {
   kind: EngineKind;
   chat: ChatDriver | null;
   token: TokenDriver | null;
-  /** Probes the engine at start; throws a clear error when it cannot serve the configured mode. */
+  /** Probes the engine (at start, or when a replica first passes a health check); throws a clear error when it cannot serve the configured mode. */
   detect(http: EngineHttp): Promise<EngineCapabilities>;
 };

@@ -23,19 +23,29 @@ import { pumpSse } from './sse-pump.ts';
  * aborts the engine request and the call is recorded aborted.
  */
 export async function serveChatCall(engine: EngineContext, incoming: IncomingCall): Promise<void> {
-  const strategy = engine.readiness.strategy();
-  const policyVersion = await engine.policy.admit();
   try {
-    const run: CallRun = { engine, strategy, call: admitCall(engine, incoming, policyVersion), client: incoming.client };
-    let tokens = 0;
+    const strategy = engine.readiness.strategy();
+    const policyVersion = await engine.policy.admit();
     try {
-      tokens = await serveAdmitted(run);
+      await serveAdmitted({ engine, strategy, call: admitCall(engine, incoming, policyVersion), client: incoming.client });
     } finally {
-      engine.registry.release(run.call.rollout, tokens);
-      incoming.client.release();
+      engine.policy.release();
     }
   } finally {
-    engine.policy.release();
+    incoming.client.release();
+  }
+}
+
+/** An admitted call; the tokens it used count against the rollout's budget whatever the outcome. */
+async function serveAdmitted(run: CallRun): Promise<void> {
+  let tokens = 0;
+  try {
+    const exchanged = await exchange(run);
+    if (exchanged === null) return;
+    const { sent, whole } = exchanged;
+    tokens = whole === null ? await streamAnswer(run, sent) : await answerWhole(run, sent, whole);
+  } finally {
+    run.engine.registry.release(run.call.rollout, tokens);
   }
 }
 
@@ -66,13 +76,6 @@ async function exchange(run: CallRun): Promise<{ sent: Sent; whole: (CallAnswer 
     recordCall(run, { ...failure, status: 'failed', error: mapped });
     throw mapped;
   }
-}
-
-async function serveAdmitted(run: CallRun): Promise<number> {
-  const exchanged = await exchange(run);
-  if (exchanged === null) return 0;
-  const { sent, whole } = exchanged;
-  return whole === null ? streamAnswer(run, sent) : answerWhole(run, sent, whole);
 }
 
 function remember(run: CallRun, callId: number, capture: CallAnswer['capture']): void {
