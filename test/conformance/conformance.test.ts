@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { ClientCase } from '../support/conformance-case.ts';
+import { assertOneMergedSample, assertRecordsAreEngineExact, expectedReplies } from '../support/conformance-checks.ts';
+import { CHUNKINGS, MODES, openRollout, withConformanceFixtures, type Chunking, type Mode } from '../support/conformance-fixture.ts';
+import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
+
+/**
+ * Real clients against the proxy, used the way their docs show, in a table: clients × modes
+ * (token, chat) × engine chunking (1 and 3 tokens per streamed chunk; unary cases once per mode).
+ * Each case checks what the client read, that every recorded call holds the engine's ids, and that
+ * a token-mode tool loop is one merged sample. The suite's title carries its case count and a
+ * closing line tallies the results, so CI logs show both (grep "conformance:").
+ */
+
+type TableRow = { title: string; clientCase: ClientCase; mode: Mode; chunkTokens: Chunking };
+
+const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES];
+
+function expand(cases: readonly ClientCase[]): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const mode of MODES) {
+    for (const clientCase of cases) {
+      const chunkings = clientCase.streaming ? CHUNKINGS : CHUNKINGS.slice(0, 1);
+      for (const chunkTokens of chunkings) {
+        const engine = clientCase.streaming ? `${chunkTokens} token${chunkTokens === 1 ? '' : 's'}/chunk` : 'unary';
+        rows.push({ title: `${clientCase.client} ${clientCase.name} · ${mode} mode · ${engine}`, clientCase, mode, chunkTokens });
+      }
+    }
+  }
+  return rows;
+}
+
+const ROWS = expand(CLIENT_CASES);
+const clients = new Set(CLIENT_CASES.map((c) => c.client)).size;
+const tally = { passed: 0, failed: [] as string[] };
+
+describe(`conformance: ${ROWS.length} cases (${clients} clients × token|chat mode × 1|3 tokens/chunk for streams)`, () => {
+  const fixture = withConformanceFixtures();
+
+  for (const row of ROWS) {
+    it(row.title, { timeout: 30_000 }, async () => {
+      try {
+        await runRow(row, fixture(row.mode, row.chunkTokens));
+        tally.passed++;
+      } catch (error) {
+        tally.failed.push(row.title);
+        throw error;
+      }
+    });
+  }
+
+  after(() => {
+    const failed = tally.failed.length === 0 ? '' : `; failed: ${tally.failed.join(' | ')}`;
+    process.stdout.write(`conformance: ${ROWS.length} cases, ${tally.passed} passed, ${tally.failed.length} failed${failed}\n`);
+  });
+});
+
+async function runRow(row: TableRow, fixture: ReturnType<ReturnType<typeof withConformanceFixtures>>): Promise<void> {
+  const { clientCase } = row;
+  const context = await openRollout(fixture, row.title, clientCase.userSampling);
+  const received = await clientCase.run(context);
+  const check = await assertRecordsAreEngineExact(fixture, context.rolloutId, clientCase.scenario, clientCase.userSampling);
+  assert.deepEqual(received, expectedReplies(clientCase.scenario, check, clientCase.finishName ?? ((reason) => reason)), 'what the client read');
+  if (row.mode === 'token' && clientCase.scenario.calls > 1) await assertOneMergedSample(fixture, context.rolloutId, check.calls);
+}
