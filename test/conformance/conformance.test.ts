@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ClientCase } from '../support/conformance-case.ts';
 import { assertOneMergedSample, assertRecordsAreEngineExact, expectedReplies } from '../support/conformance-checks.ts';
+import { withOfflineTiktoken } from '../support/offline-tiktoken.ts';
 import { CHUNKINGS, MODES, openRollout, withConformanceFixtures, type Chunking, type Mode } from '../support/conformance-fixture.ts';
+import { LANGCHAIN_CASES } from './langchain-cases.ts';
 import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
 
 /**
@@ -15,7 +17,7 @@ import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
 
 type TableRow = { title: string; clientCase: ClientCase; mode: Mode; chunkTokens: Chunking };
 
-const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES];
+const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES, ...LANGCHAIN_CASES];
 
 function expand(cases: readonly ClientCase[]): TableRow[] {
   const rows: TableRow[] = [];
@@ -37,6 +39,7 @@ const tally = { passed: 0, failed: [] as string[] };
 
 describe(`conformance: ${ROWS.length} cases (${clients} clients × token|chat mode × 1|3 tokens/chunk for streams)`, () => {
   const fixture = withConformanceFixtures();
+  withOfflineTiktoken();
 
   for (const row of ROWS) {
     it(row.title, { timeout: 30_000 }, async () => {
@@ -60,7 +63,7 @@ async function runRow(row: TableRow, fixture: ReturnType<ReturnType<typeof withC
   const { clientCase } = row;
   const context = await openRollout(fixture, row.title, clientCase.userSampling);
   const received = await clientCase.run(context);
-  const check = await assertRecordsAreEngineExact(fixture, context.rolloutId, clientCase.scenario, clientCase.userSampling);
+  const check = await assertRecordsAreEngineExact(fixture, context.rolloutId, clientCase);
   assert.deepEqual(received, expectedReplies(clientCase.scenario, check, clientCase.finishName ?? ((reason) => reason)), 'what the client read');
   if (row.mode === 'token' && clientCase.scenario.calls > 1) await assertOneMergedSample(fixture, context.rolloutId, check.calls);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { ChoiceCapture } from '../../src/store/records.ts';
+import type { ClientCase } from './conformance-case.ts';
 import type { Fixture } from './conformance-fixture.ts';
 import { USER_SAMPLING, type Reply, type Scenario } from './conformance-scenarios.ts';
 
@@ -16,6 +17,7 @@ export type CallView = {
   status: string;
   trainable: boolean;
   untrainableReason: string | null;
+  stream: boolean;
   mode: string;
   promptIds: number[];
   completionIds: number[];
@@ -66,9 +68,10 @@ export type RecordCheck = { calls: CallView[]; answers: EngineAnswer[] };
 /**
  * Every call of the rollout completed, is trainable, and holds exactly the prompt ids, completion
  * ids and logprobs the engine produces for its request; in token mode the engine received exactly
- * the recorded prompt ids. With `userSampling`, the client's temperature and top-p reached the engine.
+ * the recorded prompt ids. Each call streamed exactly when the case streams. With `userSampling`, the client's temperature and top-p reached the engine.
  */
-export async function assertRecordsAreEngineExact(fixture: Fixture, rolloutId: string, scenario: Scenario, userSampling: boolean): Promise<RecordCheck> {
+export async function assertRecordsAreEngineExact(fixture: Fixture, rolloutId: string, clientCase: ClientCase): Promise<RecordCheck> {
+  const { scenario, userSampling } = clientCase;
   const view = await fixture.proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
   assert.equal(view.status, 200);
   const calls = view.body.calls as CallView[];
@@ -78,6 +81,7 @@ export async function assertRecordsAreEngineExact(fixture: Fixture, rolloutId: s
     assert.equal(call.status, 'completed', `call ${call.id}`);
     assert.equal(call.trainable, true, `call ${call.id} untrainable: ${call.untrainableReason}`);
     assert.equal(call.mode, fixture.mode);
+    assert.equal(call.stream, clientCase.streaming, `call ${call.id}: streamed`);
     if (userSampling) {
       assert.deepEqual(pickSampling(call.request), USER_SAMPLING, 'the sampling the client asked for is recorded');
       assert.deepEqual(pickSampling(call.sent), USER_SAMPLING, 'the sampling sent to the engine');
