@@ -114,10 +114,16 @@ export async function assertOneMergedSample(fixture: Fixture, rolloutId: string,
   assert.deepEqual(body.samples[0].tokens, [...(last?.promptIds ?? []), ...(last?.completionIds ?? [])], 'the sample is the last turn in full');
 }
 
-/** The replies a client must read: the scenario's, or the engine's own text for unscripted choices. */
-export function expectedReplies(scenario: Scenario, check: RecordCheck, finishName: (reason: string) => string): Reply[] {
+/**
+ * What a client must have read: the scenario's replies, or, for unscripted text, the engine's own
+ * answer for each recorded choice (`check` needed then).
+ */
+export function assertClientRead(received: readonly Reply[], clientCase: ClientCase, check?: RecordCheck): void {
+  const { scenario } = clientCase;
+  const finishName = clientCase.finishName ?? ((reason: string) => reason);
   const replies =
     scenario.expected ??
-    check.answers.flatMap((answer) => answer.choices.map((c) => ({ text: c.text, toolCalls: [], finishReason: c.finishReason })));
-  return replies.map((reply) => ({ ...reply, finishReason: reply.finishReason === null ? null : finishName(reply.finishReason) }));
+    (check?.answers ?? []).flatMap((answer) => answer.choices.map((c) => ({ text: c.text, toolCalls: [], finishReason: c.finishReason })));
+  const expected = replies.map((reply) => ({ ...reply, finishReason: reply.finishReason === null ? null : finishName(reply.finishReason) }));
+  assert.deepEqual(received, expected, 'what the client read');
 }
