@@ -4,8 +4,10 @@ import { assertClientRead, assertOneMergedSample, assertRecordsAreEngineExact } 
 import { withOfflineTiktoken } from '../support/offline-tiktoken.ts';
 import { CHUNKINGS, MODES, openRollout, withConformanceFixtures, type Chunking, type Fixture, type Mode } from '../support/conformance-fixture.ts';
 import { AI_SDK_CASES } from './ai-sdk-cases.ts';
+import { CURL_CASES } from './curl-cases.ts';
 import { LANGCHAIN_CASES } from './langchain-cases.ts';
 import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
+import { PYTHON_CASES } from './python-cases.ts';
 
 /**
  * Real clients against the proxy, used the way their docs show, in a table: clients × modes
@@ -17,7 +19,7 @@ import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
 
 type TableRow = { title: string; clientCase: ClientCase; mode: Mode; chunkTokens: Chunking };
 
-const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES, ...LANGCHAIN_CASES, ...AI_SDK_CASES];
+const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES, ...LANGCHAIN_CASES, ...AI_SDK_CASES, ...PYTHON_CASES, ...CURL_CASES];
 
 function expand(cases: readonly ClientCase[]): TableRow[] {
   const rows: TableRow[] = [];
