@@ -17,7 +17,7 @@ type Completion = { choices: { message: { content: string | null; tool_calls?: {
 async function curl(c: ClientContext, stream: boolean): Promise<string> {
   const body = JSON.stringify({ model: c.model, messages: chatMessagesFor(SCENARIOS.textThenTool), tools: [CALC_TOOL], stream });
   const args = ['-sS', '--fail-with-body', ...(stream ? ['-N'] : []), `${c.baseUrl}/chat/completions`, '-H', 'Content-Type: application/json', '-H', `Authorization: Bearer ${c.apiKey}`, '-d', body];
-  return (await run('curl', args, { timeout: 20_000 })).stdout;
+  return (await run('curl', args, { timeout: 12_000 })).stdout;
 }
 
 function readUnary(stdout: string): Reply {

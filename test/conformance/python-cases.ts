@@ -20,7 +20,7 @@ async function pythonClient(library: (typeof LIBRARIES)[number], c: ClientContex
   const body = { model: c.model, messages: chatMessagesFor(SCENARIOS.textThenTool), tools: [CALC_TOOL], stream, ...USER_SAMPLING };
   const { stdout } = await run(PYTHON, [script, JSON.stringify(body)], {
     env: { ...process.env, OPENAI_BASE_URL: c.baseUrl, OPENAI_API_KEY: c.apiKey },
-    timeout: 20_000,
+    timeout: 12_000,
   });
   return (JSON.parse(stdout) as { replies: Reply[] }).replies;
 }
