@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChoiceCapture } from '../../src/store/records.ts';
 import type { ClientCase } from './conformance-case.ts';
 import type { Fixture } from './conformance-fixture.ts';
-import { USER_SAMPLING, type Reply, type Scenario } from './conformance-scenarios.ts';
+import { USER_SAMPLING, type Reply } from './conformance-scenarios.ts';
 
 /**
  * The checks every conformance case ends with: what the client read, that each recorded call holds
