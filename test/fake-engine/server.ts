@@ -32,7 +32,7 @@ export interface FakeEngineOptions {
   templateVariant?: TemplateVariant;
   /** What `GET /version` reports. */
   version?: string;
-  /** Tokens per streamed content chunk. */
+  /** Tokens per streamed chunk on both generation routes (stream batching; default 1). */
   chunkTokens?: number;
   faults?: Partial<Faults>;
   /** `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True`: serve `/v1/load_lora_adapter` and `/v1/unload_lora_adapter` (default off, as in vLLM). */

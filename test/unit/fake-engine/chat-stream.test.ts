@@ -114,6 +114,20 @@ describe('POST /v1/chat/completions (streaming)', () => {
     assert.equal(pair.chunks.filter((chunk) => chunk.choices[0]?.delta.role === 'assistant').length, 2);
   });
 
+  it('batches chunkTokens tokens per chunk with n = 2: role chunks first, one choice per chunk, finish last', async () => {
+    const { unary, chunks } = await both(chunked, { messages: messages(), n: 2, ...CAPTURE });
+    assertSameAsUnary(unary, chunks);
+    const entries = chunks.filter((chunk) => chunk.choices.length > 0);
+    assert.ok(entries.every((chunk) => chunk.choices.length === 1), 'one choice per chunk, as vLLM sends');
+    assert.deepEqual(entries.slice(0, 2).map((chunk) => [chunk.choices[0]?.index, chunk.choices[0]?.delta.role]), [[0, 'assistant'], [1, 'assistant']]);
+    for (const index of [0, 1]) {
+      const own = entries.slice(2).map((chunk) => chunk.choices[0]!).filter((choice) => choice.index === index);
+      const sizes = own.map((choice) => choice.token_ids?.length ?? 0);
+      assert.ok(sizes.slice(0, -1).every((size) => size === 3) && (sizes.at(-1) ?? 0) <= 3, `chunk sizes ${sizes.join(',')}`);
+      assert.deepEqual(own.map((choice) => choice.finish_reason !== null), own.map((_, i) => i === own.length - 1));
+    }
+  });
+
   it('drops held-back chunks (and their logprobs) without return_token_ids, as vLLM does', async () => {
     const body = { messages: messages('calc'), tools: [CALC_TOOL], logprobs: true, seed: 5 };
     const { unary, chunks } = await both(engine, body);

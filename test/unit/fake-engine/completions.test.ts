@@ -31,12 +31,14 @@ interface Completion {
 }
 
 let engine: FakeEngine;
+let chunked: FakeEngine;
 before(async () => {
+  chunked = await startFakeEngine({ chunkTokens: 3 });
   engine = await startFakeEngine();
   engine.script('calc', [TOOL_REPLY]);
   engine.script('long', ['one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen']);
 });
-after(() => engine.close());
+after(() => Promise.all([engine.close(), chunked.close()]));
 
 const complete = (body: Record<string, unknown>) => postJson<Completion>(`${engine.url}/v1/completions`, { model: engine.modelName, ...body });
 const PROMPT = () => engine.encode('<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n');
@@ -98,6 +100,26 @@ describe('POST /v1/completions', () => {
     assert.deepEqual(pick((c) => c.logprobs?.top_logprobs), expected?.logprobs?.top_logprobs);
     assert.equal(chunks.map((chunk) => chunk.choices[0]?.text).join(''), expected?.text);
     assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop');
+  });
+
+  it('batches chunkTokens tokens per chunk, one choice per chunk, each choice reassembling to the unary result', async () => {
+    const request = { model: chunked.modelName, prompt: PROMPT(), n: 2, max_tokens: 40, logprobs: 0, return_token_ids: true, seed: 8 };
+    const unary = await postJson<Completion>(`${chunked.url}/v1/completions`, request);
+    const response = await post(`${chunked.url}/v1/completions`, { ...request, stream: true });
+    const chunks = sseJson<Completion>(response.text);
+    assert.ok(chunks.every((chunk) => chunk.choices.length === 1), 'one choice per chunk, as vLLM sends');
+    assert.deepEqual(chunks.slice(0, 4).map((chunk) => chunk.choices[0]?.index), [0, 1, 0, 1], 'choices interleave step by step');
+    for (const expected of unary.choices) {
+      const own = chunks.map((chunk) => chunk.choices[0] as CompletionChoice).filter((choice) => choice.index === expected.index);
+      const sizes = own.map((choice) => choice.token_ids?.length ?? 0);
+      assert.ok(sizes.slice(0, -1).every((size) => size === 3) && (sizes.at(-1) ?? 0) <= 3, `chunk sizes ${sizes.join(',')}`);
+      assert.deepEqual(own.flatMap((choice) => choice.token_ids ?? []), expected.token_ids);
+      assert.deepEqual(own.flatMap((choice) => choice.logprobs?.token_logprobs ?? []), expected.logprobs?.token_logprobs);
+      assert.deepEqual(own.flatMap((choice) => choice.logprobs?.text_offset ?? []), expected.logprobs?.text_offset);
+      assert.equal(own.map((choice) => choice.text).join(''), expected.text);
+      assert.deepEqual(own.map((choice) => choice.prompt_token_ids !== null), own.map((_, i) => i === 0), 'prompt ids on the first chunk of each choice');
+      assert.deepEqual(own.map((choice) => choice.finish_reason), own.map((_, i) => (i === own.length - 1 ? expected.finish_reason : null)));
+    }
   });
 
   it('defaults max_tokens to 16', async () => {
