@@ -85,7 +85,7 @@ async function settle(run: RolloutRun, opened: Opened, result: WorkflowResult): 
     if (failure.kind === 'infra') return failInfra(run, failure);
     outcome.failure = failure;
     outcome.reward = deps.config.rollout.failureReward;
-    metadata = { failure };
+    metadata = failureMetadata(failure);
     deps.log(`rollout ${opened.rolloutId} task ${spec.task.id} attempt ${spec.attempt} failed through the policy (${failure.reason}): ${failure.message}; it trains with reward ${outcome.reward}`);
   } else {
     try {
@@ -117,13 +117,21 @@ async function fetchSamples(run: RolloutRun, rolloutId: string): Promise<void> {
   run.outcome.sampleStats = samples.stats;
 }
 
+/**
+ * How a failure is kept with the rollout on the proxy: `failure` is the one-line reason (the
+ * proxy's own key for a failed rollout), `failureKind` and `failureReason` say who caused it.
+ */
+function failureMetadata(failure: RolloutFailure): Record<string, unknown> {
+  return { failure: `${failure.reason}: ${failure.message}`.slice(0, 10_000), failureKind: failure.kind, failureReason: failure.reason };
+}
+
 /** Closes the rollout as failed with the reason; it is reported and left out of training. */
 async function failInfra(run: RolloutRun, failure: RolloutFailure): Promise<RolloutOutcome> {
   const { deps, spec, outcome } = run;
   Object.assign(outcome, { status: 'failed', failure, reward: 0, isSuccess: false, samples: [], sampleStats: null });
   deps.log(`rollout ${outcome.rolloutId ?? '(not created)'} task ${spec.task.id} attempt ${spec.attempt} failed (${failure.reason}): ${failure.message}`);
   if (outcome.rolloutId !== null) {
-    const body = { reason: `${failure.reason}: ${failure.message}`.slice(0, 10_000), metadata: { failure: { kind: failure.kind, reason: failure.reason } } };
+    const body = { reason: `${failure.reason}: ${failure.message}`.slice(0, 10_000), metadata: { failureKind: failure.kind, failureReason: failure.reason } };
     await deps.admin.failRollout(outcome.rolloutId, body).catch((e: unknown) => deps.log(`closing rollout ${outcome.rolloutId} as failed did not work: ${message(e)}`));
   }
   outcome.durationMs = performance.now() - run.started;
