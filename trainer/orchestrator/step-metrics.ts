@@ -95,7 +95,7 @@ export function passAtK(outcomes: readonly RolloutOutcome[], k: number): Record<
   return {
     'val/pass@1': mean(outcomes.map((o) => (o.status === 'ok' && o.isSuccess ? 1 : 0))),
     [`val/pass@${k}`]: mean(tasks.map((attempts) => (attempts.some((o) => o.status === 'ok' && o.isSuccess) ? 1 : 0))),
-    'val/reward/mean': mean(outcomes.filter((o) => o.status === 'ok').map((o) => o.reward)),
+    'val/reward/mean': mean(outcomes.filter(isAttempt).map((o) => o.reward)),
     'val/tasks': tasks.length,
   };
 }
