@@ -19,12 +19,13 @@ before(async () => {
   // The policy's answer to the "malformed" task: a tool call whose arguments are cut off.
   engine.scriptWhen('malformed task', ['<tool_call>\n{"name": "python", "arguments": {"code": "print(\n</tool_call>']);
   dir = mkdtempSync(join(tmpdir(), 'rollcall-failures-'));
-  writeFileSync(join(dir, 'tasks.jsonl'), ['loop task', 'hang task', 'malformed task', 'engine task'].map((q) => JSON.stringify({ question: q })).join('\n'));
+  // Reference pass rates for BOTS (difficulty_based), which learns from each step's pass rates.
+  writeFileSync(join(dir, 'tasks.jsonl'), ['loop task', 'hang task', 'malformed task', 'engine task'].map((q) => JSON.stringify({ question: q, weak: 0.2, strong: 0.8 })).join('\n'));
   writeFileSync(
     join(dir, 'failures.yaml'),
     `project: failures
 proxy: { engine: { mode: token } }
-tasks: { train: { type: jsonl, path: tasks.jsonl } }
+tasks: { train: { type: jsonl, path: tasks.jsonl }, selector: { type: difficulty_based, featureKeys: [weak, strong] } }
 workflow: { type: module, module: ${join(ROOT, 'test/fixtures/workflows/failing-agents.ts')}#failingAgent, timeoutMs: 1500 }
 judge: { type: workflow, madness: { checks: [] } }
 rollout: { groupSize: 2, concurrency: 1, failureReward: -1, limits: { maxCalls: 3, maxTokensPerTurn: 24 } }
@@ -74,4 +75,12 @@ test('failures the policy caused train with rollout.failureReward; an engine fai
     { status: 'finished', reward: -1, kind: 'policy', reason: 'malformed_output' },
     { status: 'finished', reward: -1, kind: 'policy', reason: 'timeout' },
   ]);
+
+  // The selector heard each task's pass rate over the rollouts that were attempts: 2 for the
+  // tasks the policy failed once (the failure a failed trial), 1 for the engine task (its engine
+  // failure is no trial). With λ = ρ = 0.1 from Beta(1, 1): α + β = 0.9·2 + 0.2 + 0.9·n + 0.1·n̄,
+  // n̄ = 7/4 the mean trials of the step, so 3.975 for n = 2 and 3.075 for n = 1.
+  const state = JSON.parse(readFileSync(join(runDir, 'checkpoints', 'global_step_1', 'trainer-state.json'), 'utf8')) as { selector: { alphas: number[]; betas: number[] } };
+  const pseudoCounts = state.selector.alphas.map((a, i) => a + state.selector.betas[i]!);
+  [3.975, 3.975, 3.975, 3.075].forEach((expected, i) => assertNear(pseudoCounts[i], expected, `task ${i}`));
 });
