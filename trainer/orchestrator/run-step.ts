@@ -31,7 +31,7 @@ export async function runRollouts(deps: TrainerDeps, specs: RolloutSpec[]): Prom
 }
 
 /** Tasks a step runs: `tasksPerStep`, or more when oversampling (DAPO), never more than the taskset. */
-function tasksToRun(config: TrainerConfig, taskCount: number): number {
+export function tasksToRun(config: TrainerConfig, taskCount: number): number {
   const { tasksPerStep } = config.schedule;
   const { oversample } = config.rollout;
   return Math.min(oversample.enabled ? oversampledTaskCount(tasksPerStep, oversample.multiplier) : tasksPerStep, taskCount);
