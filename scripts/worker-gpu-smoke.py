@@ -171,8 +171,9 @@ def grpo_loop(c: Client, prompt: list[int], tag: str, steps: int, lr: float, kl:
         for (ids, lps), reward in zip(outs, r):
             adv = (reward - mean) / (std + 1e-6)
             samples.append({"tokens": prompt + ids, "promptLength": len(prompt), "lossMask": [0] * len(prompt) + [1] * len(ids),
-                            "logprobs": [0.0] * len(prompt) + lps, "advantages": [0.0] * len(prompt) + [adv] * len(ids)})
-        status, result = c.call("POST", "/train/step", {"samples": samples, "hyper": {"lr": lr, "klCoef": kl, "microBatchSize": 4, "temperature": 1.0}})
+                            "logprobs": [0.0] * len(prompt) + lps, "advantages": [0.0] * len(prompt) + [adv] * len(ids),
+                            "sampling": {"temperature": 1.0, "topP": 1.0, "topK": 0}})
+        status, result = c.call("POST", "/train/step", {"samples": samples, "hyper": {"lr": lr, "klCoef": kl, "microBatchSize": 4}})
         if status != 200:
             check(f"{tag}: train step {step}", False, result)
             return

@@ -29,6 +29,18 @@ function problem(sample: Record<string, unknown>, i: number): string | null {
   if (lossMask.some((m: number) => m !== 0 && m !== 1)) return `samples[${i}]: loss mask not 0/1`;
   if (lossMask.every((m: number) => m === 0)) return `samples[${i}]: nothing to train`;
   if (advantages.some((a: number, k: number) => lossMask[k] === 0 && a !== 0)) return `samples[${i}]: advantage on a masked token`;
+  return samplingProblem(sample.sampling, i);
+}
+
+/** The worker's check of a sample's `sampling` (train_request.py): absent fields mean 1, 1, off. */
+function samplingProblem(sampling: unknown, i: number): string | null {
+  if (sampling === undefined || sampling === null) return null;
+  if (typeof sampling !== 'object' || Array.isArray(sampling)) return `samples[${i}]: sampling must be an object`;
+  const { temperature, topP, topK } = sampling as Record<string, unknown>;
+  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (temperature !== undefined && temperature !== null && !(isNumber(temperature) && temperature >= 0)) return `samples[${i}]: sampling.temperature must be a number ≥ 0`;
+  if (topP !== undefined && topP !== null && !(isNumber(topP) && topP > 0 && topP <= 1)) return `samples[${i}]: sampling.topP must be in (0, 1]`;
+  if (topK !== undefined && topK !== null && !(isNumber(topK) && Number.isInteger(topK))) return `samples[${i}]: sampling.topK must be an integer`;
   return null;
 }
 

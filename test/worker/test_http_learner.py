@@ -40,6 +40,9 @@ class TrainStepTest(unittest.TestCase):
             ({**GOOD, "advantages": [0, 0.5, 1, 1]}, "samples[1]: advantage on a masked token"),
             ({**GOOD, "tokens": [5, 6, 7, 99999]}, "samples[1]: token ids must be integers"),
             ({**GOOD, "lossMask": [1, 0, 1, 1], "advantages": [1, 0, 1, 1]}, "samples[1]: the first token cannot be trained"),
+            ({**GOOD, "sampling": {"temperature": -0.5}}, "samples[1]: sampling.temperature must be a number ≥ 0"),
+            ({**GOOD, "sampling": {"topP": 0}}, "samples[1]: sampling.topP must be in (0, 1]"),
+            ({**GOOD, "sampling": {"topK": 2.5}}, "samples[1]: sampling.topK must be an integer"),
         ]
         for bad, message in cases:
             status, body = self.served.json("POST", "/train/step", {"samples": [GOOD, bad], "hyper": {}})
@@ -51,6 +54,10 @@ class TrainStepTest(unittest.TestCase):
         self.assertEqual((status, body["error"]["param"]), (400, "hyper.lossAgg"))
         status, body = self.served.json("POST", "/train/step", {"samples": [GOOD], "hyper": {"lr": -1}})
         self.assertEqual((status, body["error"]["param"]), (400, "hyper.lr"))
+        status, body = self.served.json("POST", "/train/step", {"samples": [GOOD], "hyper": {"tis": "both"}})
+        self.assertEqual((status, body["error"]["param"]), (400, "hyper.tis"))
+        status, body = self.served.json("POST", "/train/step", {"samples": [GOOD], "hyper": {"lossAgg": "seq-mean-token-sum-norm"}})
+        self.assertEqual((status, body["error"]["param"]), (400, "hyper.lossScaleFactor"))
 
     def test_a_good_step_bumps_the_version_and_reports_metrics(self) -> None:
         learner = self.served.worker.learner

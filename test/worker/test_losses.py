@@ -64,6 +64,15 @@ class KlTest(unittest.TestCase):
         self.assertEqual(float(kl_penalty(torch.tensor([1.0]), torch.tensor([1.0]), "k3")), 0.0)
         self.assertEqual(float(kl_penalty(torch.tensor([-30.0]), torch.tensor([0.0]), "k3")), 10.0)
 
+    def test_k3_gradient_stays_finite_far_below_the_reference(self) -> None:
+        # d = −100: exp(−d) overflows float32 (past 88.7); unclamped, the gradient is 0·∞ = NaN.
+        logp = torch.tensor([-100.0, -0.5], requires_grad=True)
+        kl = kl_penalty(logp, torch.zeros(2), "k3")
+        kl.sum().backward()
+        self.assertTrue(torch.isfinite(logp.grad).all(), logp.grad)
+        self.assertEqual(float(kl[0]), 10.0)
+        self.assertAlmostEqual(float(logp.grad[1]), 1 - math.exp(0.5), places=5)  # d/dd (e^{−d} + d − 1)
+
     def test_unknown_estimator(self) -> None:
         with self.assertRaises(ValueError):
             kl_penalty(torch.zeros(1), torch.zeros(1), "k9")
@@ -72,7 +81,7 @@ class KlTest(unittest.TestCase):
 class AggregationTest(unittest.TestCase):
     loss = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    norm = AggNorm(total_tokens=3, total_sequences=2, horizon=3)
+    norm = AggNorm(total_tokens=3, total_sequences=2, loss_scale_factor=3)
 
     def test_modes(self) -> None:
         self.assertAlmostEqual(float(aggregate(self.loss, self.mask, "token-mean", self.norm)), 7 / 3, places=6)
@@ -84,6 +93,10 @@ class AggregationTest(unittest.TestCase):
             whole = aggregate(self.loss, self.mask, mode, self.norm)
             parts = aggregate(self.loss[:1], self.mask[:1], mode, self.norm) + aggregate(self.loss[1:], self.mask[1:], mode, self.norm)
             self.assertAlmostEqual(float(whole), float(parts), places=6, msg=mode)
+
+    def test_token_sum_norm_divides_by_the_constant_not_the_batch(self) -> None:
+        norm = AggNorm(total_tokens=3, total_sequences=2, loss_scale_factor=100)
+        self.assertAlmostEqual(float(aggregate(self.loss, self.mask, "seq-mean-token-sum-norm", norm)), 7 / 200, places=7)
 
     def test_unknown_mode(self) -> None:
         with self.assertRaises(ValueError):

@@ -16,7 +16,8 @@ export type AdvantageEstimator = (typeof ADVANTAGE_ESTIMATORS)[number];
 
 /**
  * What counts as one member of a group's statistics when a rollout forked into several samples:
- * - `episode`: the rollout counts once; each of its N samples gets loss weight 1/N.
+ * - `episode`: the rollout counts once; under a per-sequence loss aggregation (`seq-mean-*`) each
+ *   of its N samples gets loss weight 1/N, under `token-mean` each of its tokens counts once.
  * - `sample`: every sample counts as its own member with loss weight 1 (AgentJet's default, which
  *   over-weights episodes that fork: rllm#512, AgentJet `advantage_estimation_episode_level`).
  */
@@ -48,7 +49,7 @@ export interface SampleAdvantage {
   readonly tokenAdvantages: number[];
   /**
    * Multiplier for this sample's per-token loss before aggregation: 1/N for each of a rollout's N
-   * samples under `episode` weighting, 1 under `sample` weighting.
+   * samples under `episode` weighting with a `seq-mean-*` aggregation, else 1.
    */
   readonly lossWeight: number;
 }

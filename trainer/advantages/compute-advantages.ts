@@ -11,14 +11,20 @@
  * 4. Each kept rollout gets its group estimator's advantage for its reward; REINFORCE++ variants
  *    then whiten over all trainable tokens of the kept samples.
  * 5. Every sample of a rollout shares the rollout's advantage; its tokens carry it where the loss
- *    mask is 1; its loss weight is 1/N for a rollout with N samples under `episode` weighting.
+ *    mask is 1. Its loss weight keeps `episode` weighting neutral under the learner's loss
+ *    aggregation: where each sequence counts as one unit (`seq-mean-*`), a rollout forked into N
+ *    samples would count N times, so each of them weighs 1/N; under `token-mean` every token
+ *    counts once whatever sample holds it (a fork's samples share no trained token with
+ *    `sharedPrefix: train-once`), so the weight is 1 — 1/N there would make each token of a
+ *    forking episode count 1/N as much as a token of an episode that did not fork.
  *
  * @example
  * const options = parseAdvantageOptions({ estimator: 'grpo' });
- * for (const sample of computeAdvantages(rollouts, options).samples) {
+ * for (const sample of computeAdvantages(rollouts, options, 'token-mean').samples) {
  *   send(sample.sampleId, sample.tokenAdvantages, sample.lossWeight);
  * }
  */
+import type { LossAggregation } from '../../src/wire/learner.ts';
 import type { AdvantageOptions } from './advantage-config.ts';
 import { advantageMetrics } from './advantage-metrics.ts';
 import type {
@@ -41,6 +47,7 @@ interface KeptSample {
 export function computeAdvantages(
   rollouts: readonly AdvantageRolloutInput[],
   options: AdvantageOptions,
+  aggregation: LossAggregation,
 ): AdvantageResult {
   assertRollouts(rollouts);
   const groups = groupRollouts(rollouts, options.weighting, options.zeroVarianceTolerance);
@@ -50,6 +57,7 @@ export function computeAdvantages(
   const kept = keptSamples(rollouts, dropped);
   const byRollout = rolloutAdvantages(rollouts, groups, dropped, options);
   const advantages = sampleAdvantages(kept, byRollout, options);
+  const perSequenceUnits = aggregation !== 'token-mean';
 
   const samples: SampleAdvantage[] = kept.map((entry, i) => {
     const advantage = advantages[i] ?? 0;
@@ -60,7 +68,7 @@ export function computeAdvantages(
       advantage,
       // An explicit 0, not advantage·0: a negative advantage would give −0 on masked tokens.
       tokenAdvantages: entry.sample.lossMask.map((mask) => (mask === 1 ? advantage : 0)),
-      lossWeight: options.weighting === 'episode' ? 1 / entry.rollout.samples.length : 1,
+      lossWeight: perSequenceUnits && options.weighting === 'episode' ? 1 / entry.rollout.samples.length : 1,
     };
   });
   const metrics = advantageMetrics({

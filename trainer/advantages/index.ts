@@ -17,10 +17,9 @@ export {
   type SampleAdvantage,
 } from './advantage-types.ts';
 export {
-  greedyMaxVariance,
-  oversampledGroupSize,
-  selectMaxSpread,
+  filterGroups,
+  oversampledTaskCount,
+  type GroupFilterOptions,
+  type GroupFilterResult,
   type OversampleCandidate,
-  type OversampleOptions,
-  type OversampleResult,
 } from './oversampling.ts';

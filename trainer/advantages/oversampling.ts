@@ -1,120 +1,80 @@
 /**
- * Oversampling (dynamic sampling) helper, after AgentJet's `enable_oversample`: launch more
- * rollouts per task than the group needs, then keep the subset that carries the most signal.
+ * Oversampling as DAPO's dynamic sampling does it (arXiv 2503.14476; verl-recipe `filter_groups`,
+ * rl-algorithms.md §2.3): run more tasks than a step trains, drop every group whose rewards are
+ * all equal, and train on whole groups.
  *
  * Policy:
- * - Launch `ceil(groupSize × multiplier)` rollouts per task (`oversampledGroupSize`; AgentJet's
- *   default multiplier is 1.5).
- * - A group whose rewards are all equal (within `tolerance`, a group of one included) gives a
- *   group-relative estimator no signal: it is discarded whole and reported, so the caller can
- *   backfill with another task (DAPO's dynamic sampling; AgentJet discards and backfills too).
- * - A group with spread but at most `groupSize` rollouts is kept whole; if it has fewer than
- *   `groupSize` it is reported as short (AgentJet duplicated rollouts to fill it; duplicating
- *   would double-count an episode in the baseline, so we do not).
- * - A larger group keeps `groupSize` rollouts chosen greedily for reward spread: first the lowest
- *   and the highest reward (earliest on ties), then repeatedly the rollout that maximises the
- *   variance of the chosen set (earliest on ties). With binary rewards this keeps the classes as
- *   balanced as the group allows. Kept rollouts stay in input order.
+ * - A step runs `ceil(tasksPerStep × multiplier)` tasks (`oversampledTaskCount`), each with the
+ *   full group.
+ * - A group whose rewards are all equal (within `tolerance`; a group left with one member counts
+ *   as equal) gives a group-relative estimator no signal and is dropped whole.
+ * - The first `groupCount` remaining groups, in the order the tasks were served, are kept whole;
+ *   later ones are surplus (DAPO trims its batch to the train batch size the same way). Keeping a
+ *   subset of a group — say its most spread-out rewards — would bias the group's baseline and
+ *   inflate its variance, so members are never picked within a group.
+ * - Fewer remaining groups than `groupCount` train as they are; the shortfall is reported
+ *   (`oversample/missing_groups`) rather than filled by running more rollouts.
  */
-import { isFlat, populationVariance } from './reward-stats.ts';
+import { isFlat } from './reward-stats.ts';
 
 export interface OversampleCandidate {
   readonly groupId: string;
   readonly reward: number;
 }
 
-export interface OversampleOptions {
-  /** Rollouts per group the estimator should see (≥ 2). */
-  readonly groupSize: number;
+export interface GroupFilterOptions {
+  /** Groups the step trains (`schedule.tasksPerStep`). */
+  readonly groupCount: number;
   /** Rewards within this range count as equal. */
   readonly tolerance?: number;
 }
 
-export interface OversampleResult<T> {
-  /** Kept rollouts, in input order. */
-  readonly selected: readonly T[];
-  /** Rollouts not kept (surplus and discarded groups), in input order. */
-  readonly unselected: readonly T[];
+export interface GroupFilterResult<T> {
+  /** Rollouts of the kept groups, in input order. */
+  readonly kept: readonly T[];
   /** Groups left out because every reward was equal. */
-  readonly discardedGroupIds: readonly string[];
-  /** Kept groups with fewer than `groupSize` rollouts. */
-  readonly shortGroupIds: readonly string[];
+  readonly flatGroupIds: readonly string[];
+  /** Groups with signal beyond the first `groupCount`. */
+  readonly surplusGroupIds: readonly string[];
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-export function oversampledGroupSize(groupSize: number, multiplier: number): number {
-  if (!Number.isInteger(groupSize) || groupSize < 1 || !(multiplier >= 1)) {
-    throw new RangeError(`need an integer groupSize ≥ 1 and a multiplier ≥ 1`);
+export function oversampledTaskCount(tasksPerStep: number, multiplier: number): number {
+  if (!Number.isInteger(tasksPerStep) || tasksPerStep < 1 || !(multiplier >= 1)) {
+    throw new RangeError('need an integer tasksPerStep ≥ 1 and a multiplier ≥ 1');
   }
-  return Math.ceil(groupSize * multiplier);
+  return Math.ceil(tasksPerStep * multiplier);
 }
 
-export function selectMaxSpread<T extends OversampleCandidate>(
-  candidates: readonly T[],
-  options: OversampleOptions,
-): OversampleResult<T> {
-  const { groupSize } = options;
+export function filterGroups<T extends OversampleCandidate>(candidates: readonly T[], options: GroupFilterOptions): GroupFilterResult<T> {
+  const { groupCount } = options;
   const tolerance = options.tolerance ?? 1e-9;
-  if (!Number.isInteger(groupSize) || groupSize < 2) {
-    throw new RangeError(`groupSize must be an integer ≥ 2 to have a spread, got ${groupSize}`);
-  }
-  const groups = new Map<string, number[]>();
+  if (!Number.isInteger(groupCount) || groupCount < 1) throw new RangeError(`groupCount must be an integer ≥ 1, got ${groupCount}`);
+  const rewards = new Map<string, number[]>();
   for (const [position, candidate] of candidates.entries()) {
     if (!Number.isFinite(candidate.reward)) {
-      throw new RangeError(
-        `candidate ${position} of group ${candidate.groupId} has reward ${candidate.reward}`,
-      );
+      throw new RangeError(`candidate ${position} of group ${candidate.groupId} has reward ${candidate.reward}`);
     }
-    groups.set(candidate.groupId, [...(groups.get(candidate.groupId) ?? []), position]);
+    rewards.set(candidate.groupId, [...(rewards.get(candidate.groupId) ?? []), candidate.reward]);
   }
-  const keep = new Set<number>();
-  const discardedGroupIds: string[] = [];
-  const shortGroupIds: string[] = [];
-  for (const [groupId, positions] of groups) {
-    const rewards = positions.map((position) => candidates[position]?.reward ?? 0);
-    if (isFlat(rewards, tolerance) || positions.length < 2) {
-      discardedGroupIds.push(groupId);
-      continue;
-    }
-    if (positions.length < groupSize) shortGroupIds.push(groupId);
-    for (const chosen of greedyMaxVariance(rewards, groupSize)) keep.add(positions[chosen] ?? -1);
+  const flatGroupIds: string[] = [];
+  const informative: string[] = [];
+  for (const [groupId, values] of rewards) {
+    if (values.length < 2 || isFlat(values, tolerance)) flatGroupIds.push(groupId);
+    else informative.push(groupId);
   }
-  const selected = candidates.filter((_, position) => keep.has(position));
-  const unselected = candidates.filter((_, position) => !keep.has(position));
+  const keptIds = new Set(informative.slice(0, groupCount));
+  const surplusGroupIds = informative.slice(groupCount);
   return {
-    selected,
-    unselected,
-    discardedGroupIds,
-    shortGroupIds,
+    kept: candidates.filter((candidate) => keptIds.has(candidate.groupId)),
+    flatGroupIds,
+    surplusGroupIds,
     metrics: {
-      'oversample/groups': groups.size,
-      'oversample/kept_groups': groups.size - discardedGroupIds.length,
-      'oversample/discarded_groups': discardedGroupIds.length,
-      'oversample/short_groups': shortGroupIds.length,
-      'oversample/unselected_rollouts': unselected.length,
+      'oversample/groups': rewards.size,
+      'oversample/kept_groups': keptIds.size,
+      'oversample/flat_groups': flatGroupIds.length,
+      'oversample/surplus_groups': surplusGroupIds.length,
+      'oversample/missing_groups': groupCount - keptIds.size,
     },
   };
-}
-
-/** Positions (ascending) of up to `size` rewards chosen greedily for maximal variance. */
-export function greedyMaxVariance(rewards: readonly number[], size: number): number[] {
-  if (rewards.length <= size) return rewards.map((_, position) => position);
-  const lowest = rewards.indexOf(Math.min(...rewards));
-  const highest = rewards.indexOf(Math.max(...rewards));
-  const chosen = lowest === highest ? [lowest] : [lowest, highest];
-  while (chosen.length < size) {
-    let best = -1;
-    let bestVariance = -1;
-    for (const [position, reward] of rewards.entries()) {
-      if (chosen.includes(position)) continue;
-      const variance = populationVariance([...chosen.map((p) => rewards[p] ?? 0), reward]);
-      // Strictly greater: the earliest candidate wins a tie.
-      if (variance > bestVariance) {
-        best = position;
-        bestVariance = variance;
-      }
-    }
-    chosen.push(best);
-  }
-  return chosen.sort((a, b) => a - b);
 }

@@ -7,6 +7,7 @@ import { TaskReaderConfigSchema } from '../tasks/task-types.ts';
 import { WorkflowConfigSchema } from '../workflows/workflow-config.ts';
 import { JudgeConfigSchema } from './judge-config.ts';
 import { LearnerConfigSchema } from './learner-config.ts';
+import { lossProblems } from './learner-hyper.ts';
 import { publishProblems } from './publish-config.ts';
 import { RolloutConfigSchema } from './rollout-config.ts';
 import { ScheduleConfigSchema } from './schedule-config.ts';
@@ -56,7 +57,7 @@ export const TrainerConfigSchema = z.strictObject({
   learner: LearnerConfigSchema.prefault({}),
   schedule: ScheduleConfigSchema.prefault({}),
 }).superRefine((config, ctx) => {
-  for (const problem of publishProblems(config)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  for (const problem of [...publishProblems(config), ...lossProblems(config)]) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 
 export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;

@@ -1,15 +1,7 @@
-import type { LearnerHyper } from '../config/learner-config.ts';
+import type { TrainSample } from '../../src/wire/learner.ts';
+import type { StepHyper } from '../config/learner-hyper.ts';
 
-/** One training sample as the learner takes it (DESIGN §7). Arrays are per token. */
-export type TrainSample = {
-  tokens: number[];
-  promptLength: number;
-  lossMask: number[];
-  /** Engine logprobs (the behaviour policy); 0 where the mask is 0. */
-  logprobs: number[];
-  /** Per-token advantages, already multiplied by the sample's loss weight; 0 where the mask is 0. */
-  advantages: number[];
-};
+export type { TrainSample } from '../../src/wire/learner.ts';
 
 export type TrainStepResult = { metrics: Record<string, number>; policyVersion: number | null };
 
@@ -18,7 +10,7 @@ export type SavedWeights = { path: string; policyVersion: number; isLora: boolea
 
 export type Learner = {
   readonly kind: 'debug' | 'worker';
-  trainStep(samples: TrainSample[], hyper: LearnerHyper): Promise<TrainStepResult>;
+  trainStep(samples: TrainSample[], hyper: StepHyper): Promise<TrainStepResult>;
   /** Saves the learner's weights and optimizer under `dir` (Hugging Face layout for the worker). */
   checkpoint(dir: string): Promise<void>;
   /** Loads a checkpoint written by `checkpoint` (resume). */

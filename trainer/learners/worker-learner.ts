@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { LearnerHyper } from '../config/learner-config.ts';
+import type { StepHyper } from '../config/learner-hyper.ts';
 import type { Learner, SavedWeights, TrainSample, TrainStepResult } from './learner-types.ts';
 
 /**
@@ -22,7 +22,7 @@ export function createWorkerLearner(url: string, timeoutMs: number): Learner {
   }
   return {
     kind: 'worker',
-    async trainStep(samples: TrainSample[], hyper: LearnerHyper): Promise<TrainStepResult> {
+    async trainStep(samples: TrainSample[], hyper: StepHyper): Promise<TrainStepResult> {
       const answer = await call<{ metrics?: Record<string, number>; policyVersion?: number }>('POST', '/train/step', { samples, hyper });
       if (typeof answer.policyVersion !== 'number') throw new Error('learner answered /train/step without a policyVersion');
       return { metrics: answer.metrics ?? {}, policyVersion: answer.policyVersion };

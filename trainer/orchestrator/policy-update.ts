@@ -1,3 +1,4 @@
+import { stepHyper } from '../config/learner-hyper.ts';
 import type { TrainSample } from '../learners/learner-types.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
@@ -22,7 +23,7 @@ export async function trainAndUpdatePolicy(deps: TrainerDeps, step: number, samp
   let result;
   let publishMetrics: Record<string, number> = {};
   try {
-    result = await deps.learner.trainStep(samples, deps.config.learner.hyper);
+    result = await deps.learner.trainStep(samples, stepHyper(deps.config));
     if (publisher !== undefined && result.policyVersion !== null) publishMetrics = await publisher.publish(step, result.policyVersion);
     if (result.policyVersion !== null) served = result.policyVersion;
   } finally {

@@ -1,8 +1,11 @@
 import type { SamplingPolicy } from '../../src/wire/admin.ts';
 import type { AuxiliaryModel } from '../judges/judge-types.ts';
-import type { TrainerDeps } from './trainer-deps.ts';
+import type { RecordedCall, RolloutView } from '../proxy-client/admin-views.ts';
+import type { WorkflowResult } from '../workflows/workflow-types.ts';
 import { callStats, toJudgeCalls } from './judge-calls.ts';
+import { classifyWorkflowFailure, infraFailure, type RolloutFailure } from './rollout-failure.ts';
 import type { RolloutOutcome, TrainerTask } from './rollout-outcome.ts';
+import type { TrainerDeps } from './trainer-deps.ts';
 
 export type RolloutSpec = {
   task: TrainerTask;
@@ -13,12 +16,13 @@ export type RolloutSpec = {
   sampling: SamplingPolicy;
 };
 
-type Opened = { rolloutId: string; baseUrl: string; apiKey: string };
+type Opened = { rolloutId: string; baseUrl: string; apiKey: string; auxiliary: { models: Record<string, AuxiliaryModel>; ids: string[] } };
+type View = RolloutView & { calls: RecordedCall[] };
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Opens one rollout on each auxiliary engine, so the judge's and agent's extra calls are recorded too. */
-async function openAuxiliary(deps: TrainerDeps, spec: RolloutSpec): Promise<{ models: Record<string, AuxiliaryModel>; ids: string[] }> {
+async function openAuxiliary(deps: TrainerDeps, spec: RolloutSpec): Promise<Opened['auxiliary']> {
   const models: Record<string, AuxiliaryModel> = {};
   const ids: string[] = [];
   for (const [name, aux] of Object.entries(deps.config.auxiliaryModels)) {
@@ -29,59 +33,107 @@ async function openAuxiliary(deps: TrainerDeps, spec: RolloutSpec): Promise<{ mo
   return { models, ids };
 }
 
+/** One rollout's run, extended as it goes (one state object per unit of work). */
+type RolloutRun = { deps: TrainerDeps; spec: RolloutSpec; outcome: RolloutOutcome; started: number };
+
 /**
  * One rollout, end to end: create it on the proxy, run the workflow with its key, judge what it
- * did from the recorded calls, close it with the reward, and fetch its training samples. A
- * workflow that crashes, hangs or prints garbage (or a judge that fails) closes the rollout as
- * failed with the reason; it is reported and left out of training, and the step goes on.
+ * did from the recorded calls, close it with the reward, and fetch its training samples. A run
+ * that fails is classified (rollout-failure.ts): a failure the policy caused closes the rollout
+ * with `rollout.failureReward` and keeps its samples; an infrastructure failure closes it as
+ * failed with the reason and leaves it out. Either way the step goes on.
  */
 export async function runRollout(deps: TrainerDeps, spec: RolloutSpec): Promise<RolloutOutcome> {
-  const started = performance.now();
-  const trainable = spec.split === 'train';
-  const outcome: RolloutOutcome = { task: spec.task, groupId: spec.groupId, attempt: spec.attempt, rolloutId: null, status: 'failed', failure: null, reward: 0, isSuccess: false, metrics: {}, stats: null, samples: [], sampleStats: null, durationMs: 0 };
-  const fail = async (reason: string, detail: string): Promise<RolloutOutcome> => {
-    outcome.failure = { reason, message: detail };
-    deps.log(`rollout ${outcome.rolloutId ?? '(not created)'} task ${spec.task.id} attempt ${spec.attempt} failed (${reason}): ${detail}`);
-    if (outcome.rolloutId !== null) await deps.admin.failRollout(outcome.rolloutId, { reason: `${reason}: ${detail}`.slice(0, 10_000) }).catch((e: unknown) => deps.log(`closing rollout ${outcome.rolloutId} as failed did not work: ${message(e)}`));
-    outcome.durationMs = performance.now() - started;
-    return outcome;
+  const run: RolloutRun = {
+    deps,
+    spec,
+    started: performance.now(),
+    outcome: { task: spec.task, groupId: spec.groupId, attempt: spec.attempt, rolloutId: null, status: 'failed', failure: null, reward: 0, isSuccess: false, metrics: {}, stats: null, samples: [], sampleStats: null, sampling: null, durationMs: 0 },
   };
   let opened: Opened;
-  let auxiliary: { models: Record<string, AuxiliaryModel>; ids: string[] };
   try {
-    opened = await deps.admin.createRollout({ taskId: spec.task.id, groupId: spec.groupId, attempt: spec.attempt, trainable, limits: deps.config.rollout.limits, sampling: spec.sampling, metadata: { step: spec.step, split: spec.split } });
-    outcome.rolloutId = opened.rolloutId;
-    auxiliary = await openAuxiliary(deps, spec);
+    const created = await deps.admin.createRollout({ taskId: spec.task.id, groupId: spec.groupId, attempt: spec.attempt, trainable: spec.split === 'train', limits: deps.config.rollout.limits, sampling: spec.sampling, metadata: { step: spec.step, split: spec.split } });
+    run.outcome.rolloutId = created.rolloutId;
+    opened = { ...created, auxiliary: await openAuxiliary(deps, spec) };
   } catch (error) {
-    return fail('proxy', message(error));
+    return failInfra(run, infraFailure('proxy', message(error)));
   }
-  const result = await deps.runner.run({ task: spec.task, baseUrl: opened.baseUrl, apiKey: opened.apiKey, model: deps.model, rolloutId: opened.rolloutId, attempt: spec.attempt, metadata: { step: spec.step, split: spec.split, groupId: spec.groupId }, auxiliaryModels: auxiliary.models, signal: deps.signal });
+  const result = await deps.runner.run({ task: spec.task, baseUrl: opened.baseUrl, apiKey: opened.apiKey, model: deps.model, rolloutId: opened.rolloutId, attempt: spec.attempt, metadata: { step: spec.step, split: spec.split, groupId: spec.groupId }, auxiliaryModels: opened.auxiliary.models, signal: deps.signal });
   if (result.stderr !== undefined && result.stderr !== '') deps.log(`rollout ${opened.rolloutId} stderr:\n${result.stderr}`);
   try {
-    if (!result.ok) return await fail(result.reason, result.message);
-    const view = await deps.admin.getRollout(opened.rolloutId);
-    const calls = toJudgeCalls(view.calls);
-    const judged = await deps.judge(spec.task, result.output, { calls, auxiliaryModels: auxiliary.models });
-    outcome.stats = callStats(view.calls);
-    outcome.reward = judged.reward;
-    outcome.isSuccess = judged.isSuccess;
-    outcome.metrics = { ...result.output.metrics, ...judged.metrics };
-    await deps.admin.finishRollout(opened.rolloutId, { reward: judged.reward, isSuccess: judged.isSuccess, metadata: { judge: judged.metrics } });
-    if (trainable) {
-      const s = deps.config.samples;
-      const query: Record<string, string | number> = { sharedPrefix: s.sharedPrefix };
-      if (s.maxSamplesPerRollout !== undefined) query.maxSamples = s.maxSamplesPerRollout;
-      for (const key of ['maxPromptTokens', 'maxTotalTokens', 'maxResponseTokens'] as const) if (s[key] !== undefined) query[key] = s[key];
-      const samples = await deps.admin.getSamples(opened.rolloutId, query);
-      outcome.samples = samples.samples;
-      outcome.sampleStats = samples.stats;
-    }
-    outcome.status = 'ok';
-  } catch (error) {
-    return fail('judge', message(error));
+    return await settle(run, opened, result);
   } finally {
-    for (const id of auxiliary.ids) await deps.admin.finishRollout(id, {}).catch(() => undefined);
+    for (const id of opened.auxiliary.ids) await deps.admin.finishRollout(id, {}).catch(() => undefined);
   }
-  outcome.durationMs = performance.now() - started;
+}
+
+/** After the workflow: classify a failure, or judge; close the rollout and fetch its samples. */
+async function settle(run: RolloutRun, opened: Opened, result: WorkflowResult): Promise<RolloutOutcome> {
+  const { deps, spec, outcome } = run;
+  let view: View;
+  try {
+    view = await deps.admin.getRollout(opened.rolloutId);
+  } catch (error) {
+    const ran = result.ok ? 'the workflow returned' : `the workflow failed (${result.reason}: ${result.message})`;
+    return failInfra(run, infraFailure('proxy', `${ran}, then reading the rollout from the proxy failed: ${message(error)}`));
+  }
+  outcome.sampling = view.sampling;
+  outcome.stats = callStats(view.calls);
+  let metadata: Record<string, unknown>;
+  if (!result.ok) {
+    const failure = classifyWorkflowFailure(result.reason, result.message, view);
+    if (failure.kind === 'infra') return failInfra(run, failure);
+    outcome.failure = failure;
+    outcome.reward = deps.config.rollout.failureReward;
+    metadata = failureMetadata(failure);
+    deps.log(`rollout ${opened.rolloutId} task ${spec.task.id} attempt ${spec.attempt} failed through the policy (${failure.reason}): ${failure.message}; it trains with reward ${outcome.reward}`);
+  } else {
+    try {
+      const judged = await deps.judge(spec.task, result.output, { calls: toJudgeCalls(view.calls), auxiliaryModels: opened.auxiliary.models });
+      Object.assign(outcome, { status: 'ok', reward: judged.reward, isSuccess: judged.isSuccess, metrics: { ...result.output.metrics, ...judged.metrics } });
+      metadata = { judge: judged.metrics };
+    } catch (error) {
+      return failInfra(run, infraFailure('judge', message(error)));
+    }
+  }
+  try {
+    // A rollout whose time to live ran out is closed already (expired); its reward lives in the batch.
+    if (view.status === 'open') await deps.admin.finishRollout(opened.rolloutId, { reward: outcome.reward, isSuccess: outcome.isSuccess, metadata });
+    if (spec.split === 'train') await fetchSamples(run, opened.rolloutId);
+  } catch (error) {
+    return failInfra(run, infraFailure('proxy', message(error)));
+  }
+  outcome.durationMs = performance.now() - run.started;
+  return outcome;
+}
+
+async function fetchSamples(run: RolloutRun, rolloutId: string): Promise<void> {
+  const s = run.deps.config.samples;
+  const query: Record<string, string | number> = { sharedPrefix: s.sharedPrefix };
+  if (s.maxSamplesPerRollout !== undefined) query.maxSamples = s.maxSamplesPerRollout;
+  for (const key of ['maxPromptTokens', 'maxTotalTokens', 'maxResponseTokens'] as const) if (s[key] !== undefined) query[key] = s[key];
+  const samples = await run.deps.admin.getSamples(rolloutId, query);
+  run.outcome.samples = samples.samples;
+  run.outcome.sampleStats = samples.stats;
+}
+
+/**
+ * How a failure is kept with the rollout on the proxy: `failure` is the one-line reason (the
+ * proxy's own key for a failed rollout), `failureKind` and `failureReason` say who caused it.
+ */
+function failureMetadata(failure: RolloutFailure): Record<string, unknown> {
+  return { failure: `${failure.reason}: ${failure.message}`.slice(0, 10_000), failureKind: failure.kind, failureReason: failure.reason };
+}
+
+/** Closes the rollout as failed with the reason; it is reported and left out of training. */
+async function failInfra(run: RolloutRun, failure: RolloutFailure): Promise<RolloutOutcome> {
+  const { deps, spec, outcome } = run;
+  Object.assign(outcome, { status: 'failed', failure, reward: 0, isSuccess: false, samples: [], sampleStats: null });
+  deps.log(`rollout ${outcome.rolloutId ?? '(not created)'} task ${spec.task.id} attempt ${spec.attempt} failed (${failure.reason}): ${failure.message}`);
+  if (outcome.rolloutId !== null) {
+    const body = { reason: `${failure.reason}: ${failure.message}`.slice(0, 10_000), metadata: { failureKind: failure.kind, failureReason: failure.reason } };
+    await deps.admin.failRollout(outcome.rolloutId, body).catch((e: unknown) => deps.log(`closing rollout ${outcome.rolloutId} as failed did not work: ${message(e)}`));
+  }
+  outcome.durationMs = performance.now() - run.started;
   return outcome;
 }

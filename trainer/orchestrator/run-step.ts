@@ -1,19 +1,21 @@
 import { join } from 'node:path';
 import type { Sample } from '../../src/trajectory/sample-types.ts';
 import { computeAdvantages } from '../advantages/compute-advantages.ts';
-import { oversampledGroupSize, selectMaxSpread } from '../advantages/oversampling.ts';
+import { filterGroups, oversampledTaskCount } from '../advantages/oversampling.ts';
+import { lossAggregation } from '../config/learner-hyper.ts';
+import type { TrainerConfig } from '../config/trainer-config.ts';
 import { runAll } from '../workflows/run-pool.ts';
 import { trainAndUpdatePolicy } from './policy-update.ts';
 import { runRollout, type RolloutSpec } from './run-rollout.ts';
-import type { RolloutOutcome } from './rollout-outcome.ts';
+import { isAttempt, type RolloutOutcome } from './rollout-outcome.ts';
 import { rolloutMetrics } from './step-metrics.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
-import { buildBatch, toTrainSample, writeBatch } from './training-batch.ts';
+import { buildBatch, toTrainSample, writeBatch, type IndexedSample } from './training-batch.ts';
 
-/** The run stops: too many rollouts of a step failed (a broken workflow, engine or judge). */
+/** The run stops: too many rollouts of a step failed through the infrastructure (engine, proxy, workflow runner, judge). */
 export class TooManyFailuresError extends Error {
   constructor(readonly step: number, readonly failed: number, readonly total: number, readonly examples: string[]) {
-    super(`step ${step}: ${failed} of ${total} rollouts failed, more than rollout.maxFailureRate allows. First reasons:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+    super(`step ${step}: ${failed} of ${total} rollouts failed through the infrastructure (engine, proxy, workflow or judge), more than rollout.maxFailureRate allows. First reasons:\n${examples.map((e) => `  ${e}`).join('\n')}`);
     this.name = 'TooManyFailuresError';
   }
 }
@@ -28,10 +30,30 @@ export async function runRollouts(deps: TrainerDeps, specs: RolloutSpec[]): Prom
   });
 }
 
-function keepInformative(deps: TrainerDeps, outcomes: RolloutOutcome[]): { kept: RolloutOutcome[]; metrics: Record<string, number> } {
-  if (!deps.config.rollout.oversample.enabled) return { kept: outcomes, metrics: {} };
-  const chosen = selectMaxSpread(outcomes, { groupSize: deps.config.rollout.groupSize });
-  return { kept: [...chosen.selected], metrics: { ...chosen.metrics } };
+/** Tasks a step runs: `tasksPerStep`, or more when oversampling (DAPO), never more than the taskset. */
+export function tasksToRun(config: TrainerConfig, taskCount: number): number {
+  const { tasksPerStep } = config.schedule;
+  const { oversample } = config.rollout;
+  return Math.min(oversample.enabled ? oversampledTaskCount(tasksPerStep, oversample.multiplier) : tasksPerStep, taskCount);
+}
+
+function keepInformative(deps: TrainerDeps, attempts: RolloutOutcome[]): { kept: RolloutOutcome[]; metrics: Record<string, number> } {
+  if (!deps.config.rollout.oversample.enabled) return { kept: attempts, metrics: {} };
+  const groups = filterGroups(attempts, { groupCount: deps.config.schedule.tasksPerStep });
+  return { kept: [...groups.kept], metrics: { ...groups.metrics } };
+}
+
+/** The advantage stage's input, and each sample with what its batch row needs, by `rolloutId/sampleId`. */
+function advantageInputs(kept: readonly RolloutOutcome[]) {
+  const index = new Map<string, IndexedSample>();
+  const rollouts = kept.map((o) => {
+    const rolloutId = o.rolloutId as string;
+    const samples = o.samples.filter(hasTrainableToken);
+    const sampling = o.sampling ?? {};
+    for (const sample of samples) index.set(`${rolloutId}/${sample.sampleId}`, { sample, taskId: o.task.id, reward: o.reward, sampling, failure: o.failure?.reason ?? null });
+    return { rolloutId, groupId: o.groupId, reward: o.reward, samples: samples.map((s) => ({ sampleId: s.sampleId, lossMask: s.lossMask })) };
+  });
+  return { rollouts, index };
 }
 
 /**
@@ -43,11 +65,10 @@ function keepInformative(deps: TrainerDeps, outcomes: RolloutOutcome[]): { kept:
 export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<Record<string, number> | null> {
   const started = performance.now();
   const { config } = deps;
-  const indices = deps.selector.next(Math.min(config.schedule.tasksPerStep, deps.trainTasks.length));
-  const attempts = config.rollout.oversample.enabled ? oversampledGroupSize(config.rollout.groupSize, config.rollout.oversample.multiplier) : config.rollout.groupSize;
+  const indices = deps.selector.next(tasksToRun(config, deps.trainTasks.length));
   const specs: RolloutSpec[] = indices.flatMap((index) => {
     const task = deps.trainTasks[index]!;
-    return Array.from({ length: attempts }, (_, attempt) => ({ task, groupId: `step${step}-${task.id}`, attempt, split: 'train' as const, step, sampling: config.rollout.sampling }));
+    return Array.from({ length: config.rollout.groupSize }, (_, attempt) => ({ task, groupId: `step${step}-${task.id}`, attempt, split: 'train' as const, step, sampling: config.rollout.sampling }));
   });
   deps.progress.beginStep(step, specs.length);
   const outcomes = await runRollouts(deps, specs);
@@ -55,19 +76,14 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
     deps.progress.endStep();
     return null;
   }
-  const failed = outcomes.filter((o) => o.status === 'failed');
-  if (failed.length > config.rollout.maxFailureRate * outcomes.length) {
-    throw new TooManyFailuresError(step, failed.length, outcomes.length, failed.slice(0, 3).map((o) => `${o.task.id}#${o.attempt}: ${o.failure?.reason}: ${o.failure?.message.split('\n')[0]}`));
+  const infra = outcomes.filter((o) => !isAttempt(o));
+  if (infra.length > config.rollout.maxFailureRate * outcomes.length) {
+    throw new TooManyFailuresError(step, infra.length, outcomes.length, infra.slice(0, 3).map((o) => `${o.task.id}#${o.attempt}: ${o.failure?.reason}: ${o.failure?.message.split('\n')[0]}`));
   }
-  const { kept, metrics: oversampleMetrics } = keepInformative(deps, outcomes.filter((o) => o.status === 'ok'));
-  const sampleIndex = new Map<string, { sample: Sample; taskId: string; reward: number }>();
-  const rollouts = kept.map((o) => {
-    const samples = o.samples.filter(hasTrainableToken);
-    for (const sample of samples) sampleIndex.set(`${o.rolloutId}/${sample.sampleId}`, { sample, taskId: o.task.id, reward: o.reward });
-    return { rolloutId: o.rolloutId as string, groupId: o.groupId, reward: o.reward, samples: samples.map((s) => ({ sampleId: s.sampleId, lossMask: s.lossMask })) };
-  });
-  const advantages = computeAdvantages(rollouts, config.algorithm);
-  const batch = buildBatch(advantages.samples, sampleIndex);
+  const { kept, metrics: oversampleMetrics } = keepInformative(deps, outcomes.filter(isAttempt));
+  const { rollouts, index } = advantageInputs(kept);
+  const advantages = computeAdvantages(rollouts, config.algorithm, lossAggregation(config));
+  const batch = buildBatch(advantages.samples, index);
   await writeBatch(join(deps.run.batchesDir, `step_${step}.jsonl`), batch);
   const learnerMetrics = await trainAndUpdatePolicy(deps, step, batch.map(toTrainSample));
   deps.selector.feedback(...passRates(outcomes));
@@ -85,10 +101,14 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
   };
 }
 
-/** Per task index, the share of its successful rollouts this step (failed rollouts count as 0). */
-function passRates(outcomes: readonly RolloutOutcome[]): [number[], number[]] {
+/**
+ * Per task index, the share of its successful rollouts this step and how many rollouts that is.
+ * A failure the policy caused counts as a failed trial; an infrastructure failure is no trial.
+ */
+function passRates(outcomes: readonly RolloutOutcome[]): [number[], number[], number[]] {
   const byIndex = new Map<number, number[]>();
-  for (const o of outcomes) byIndex.set(o.task.index, [...(byIndex.get(o.task.index) ?? []), o.status === 'ok' && o.isSuccess ? 1 : 0]);
+  for (const o of outcomes.filter(isAttempt)) byIndex.set(o.task.index, [...(byIndex.get(o.task.index) ?? []), o.status === 'ok' && o.isSuccess ? 1 : 0]);
   const indices = [...byIndex.keys()];
-  return [indices, indices.map((i) => { const v = byIndex.get(i)!; return v.reduce((a, b) => a + b, 0) / v.length; })];
+  const trials = indices.map((i) => byIndex.get(i)!.length);
+  return [indices, indices.map((i, k) => byIndex.get(i)!.reduce((a, b) => a + b, 0) / trials[k]!), trials];
 }

@@ -1,17 +1,17 @@
 import { checkpointDir, loadLatestState, saveTrainerState } from '../run/trainer-state.ts';
 import { startPolicy } from './policy-update.ts';
-import { runTrainingStep } from './run-step.ts';
+import { runTrainingStep, tasksToRun } from './run-step.ts';
 import { runValidation } from './run-validation.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
 /** `stopped`: a signal ended the run before its last step; `stepsRun` counts the steps trained. */
 export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number>; stopped: boolean };
 
-/** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks. */
+/** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks (an oversampling step serves more of them). */
 export function totalSteps(deps: Pick<TrainerDeps, 'config' | 'trainTasks'>): number {
   const { schedule } = deps.config;
   if (schedule.steps !== undefined) return schedule.steps;
-  const perEpoch = Math.ceil(deps.trainTasks.length / Math.min(schedule.tasksPerStep, deps.trainTasks.length));
+  const perEpoch = Math.ceil(deps.trainTasks.length / tasksToRun(deps.config, deps.trainTasks.length));
   return perEpoch * (schedule.epochs ?? 1);
 }
 

@@ -29,6 +29,8 @@ export type RecordedCall = {
   response: { choices?: { index: number; message?: RecordedMessage; finish_reason?: string | null }[] } | null;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
   latencyMs: number;
+  /** Why a failed call failed: a registry code (`RC_ERR_UPSTREAM_TIMEOUT`, …) and its message. */
+  error: { code: string; message: string; status?: number } | null;
 };
 
 export type RolloutSamplesView = { rolloutId: string; samples: Sample[]; stats: SampleStats };

@@ -4,18 +4,25 @@
  * evidence) and from an interpolation between a weak (f0) and a strong (f1) reference model's
  * offline pass rates at the policy's estimated capability (implicit evidence, for every task).
  *
- * Update after a batch R with observed pass rates p̂_i (rl-algorithms.md §4.4), in this order:
+ * Update after a batch R with observed pass rates p̂_i over n_i rollouts each (rl-algorithms.md
+ * §4.4), in this order:
  *   c      = (mean p̂ − mean f0[R]) / (mean f1[R] − mean f0[R] + 1e-6)
  *   cap    = c the first time, else 0.9·cap + 0.1·c
  *   p̃_i    = clip(f0_i + cap·(f1_i − f0_i), 0, 1) for all i
  *   ρ      ← ρ/2 if adaptiveRho and mean_{i∈R} |p̃_i − p̂_i| ≥ 0.25   (p̃ before the overwrite)
  *   p̃_i    = p̂_i for i ∈ R
- *   s̄_i    = m·p̂_i, f̄_i = m·(1 − p̂_i) for i ∈ R, 0 elsewhere
- *   α_i   ← (1−λ)·α_i + λ + (1−ρ)·s̄_i + ρ·m·p̃_i
- *   β_i   ← (1−λ)·β_i + λ + (1−ρ)·f̄_i + ρ·m·(1 − p̃_i)
+ *   s̄_i    = n_i·p̂_i, f̄_i = n_i·(1 − p̂_i) for i ∈ R, 0 elsewhere
+ *   n      = mean n_i over R
+ *   α_i   ← (1−λ)·α_i + λ + (1−ρ)·s̄_i + ρ·n·p̃_i
+ *   β_i   ← (1−λ)·β_i + λ + (1−ρ)·f̄_i + ρ·n·(1 − p̃_i)
  * The `+λ` term is in Trinity's code (not its docstring): it pulls beliefs towards Beta(1, 1).
+ * An observation counts for the rollouts actually run: the paper's explicit evidence is the
+ * success and failure counts of the task's rollouts, and Trinity's scale `m` equals the group
+ * size in its published run (`m: 16`, `repeat_times: 16`). A separate constant would make the
+ * posterior as many times too confident as it exceeds the group (16 over a group of 4: 4×).
  */
 import type { BotsOptions } from './selector-config.ts';
+import type { Feedback } from './selector-checks.ts';
 
 const CAPABILITY_DISCOUNT = 0.9;
 const ADAPTIVE_RHO_ERROR = 0.25;
@@ -28,7 +35,7 @@ export interface BetaBeliefs {
   readonly rho: number;
 }
 
-type EstimatorOptions = Pick<BotsOptions, 'm' | 'lambda' | 'adaptiveRho'>;
+type EstimatorOptions = Pick<BotsOptions, 'lambda' | 'adaptiveRho'>;
 
 export class BotsEstimator {
   private alphas: number[];
@@ -68,9 +75,11 @@ export class BotsEstimator {
   }
 
   /** Observed pass rates of distinct, validated task indices; an empty batch changes nothing. */
-  update(indices: readonly number[], passRates: readonly number[]): void {
+  update(feedback: Feedback): void {
+    const { indices, passRates, trials } = feedback;
     if (indices.length === 0) return;
-    const { m, lambda } = this.options;
+    const { lambda } = this.options;
+    const m = mean(trials);
     this.capability = this.nextCapability(indices, passRates);
     const capability = this.capability;
     const implicit = this.weak.map((low, index) =>
@@ -81,10 +90,11 @@ export class BotsEstimator {
     let absoluteError = 0;
     for (const [position, index] of indices.entries()) {
       const observed = passRates[position] ?? 0;
+      const count = trials[position] ?? 0;
       absoluteError += Math.abs((implicit[index] ?? 0) - observed);
       implicit[index] = observed;
-      explicitSuccess[index] = m * observed;
-      explicitFailure[index] = m * (1 - observed);
+      explicitSuccess[index] = count * observed;
+      explicitFailure[index] = count * (1 - observed);
     }
     if (this.options.adaptiveRho && absoluteError / indices.length >= ADAPTIVE_RHO_ERROR) {
       this.rho /= 2;

@@ -1,6 +1,8 @@
 /**
- * `difficulty_based` (BOTS): serves the tasks whose predicted pass rate is closest to
- * `targetReward`, learning from the judged pass rates fed back after each batch.
+ * `difficulty_based` (BOTS, arXiv 2510.26374): serves the tasks whose predicted pass rate is
+ * closest to `targetReward`, learning from the judged pass rates fed back after each batch. The
+ * defaults are the published run's (Trinity-RFT `examples/bots/bots.yaml`): target 0.5, Thompson
+ * sampling, τ = 0, λ = ρ = 0.1.
  *
  * Selection per batch, with a generator seeded by `seed + i` (i = read position), as Trinity does:
  *   p_i     = α_i / (α_i + β_i), or with `doSample` a Thompson draw p_i ~ Beta(α_i, β_i)
@@ -77,9 +79,8 @@ export class DifficultyBasedSelector implements TaskSelector {
     return batch;
   }
 
-  feedback(indices: readonly number[], passRates: readonly number[]): void {
-    const merged = normalizeFeedback(indices, passRates, this.taskCount);
-    this.estimator.update(merged.indices, merged.passRates);
+  feedback(indices: readonly number[], passRates: readonly number[], trials: readonly number[]): void {
+    this.estimator.update(normalizeFeedback(indices, passRates, trials, this.taskCount));
   }
 
   state(): DifficultySelectorState {

@@ -37,8 +37,8 @@ export abstract class PositionSelector implements TaskSelector {
   }
 
   /** Non-adaptive: the feedback is validated so misuse is loud, then ignored. */
-  feedback(indices: readonly number[], passRates: readonly number[]): void {
-    normalizeFeedback(indices, passRates, this.taskCount);
+  feedback(indices: readonly number[], passRates: readonly number[], trials: readonly number[]): void {
+    normalizeFeedback(indices, passRates, trials, this.taskCount);
   }
 
   state(): PositionSelectorState {

@@ -30,24 +30,28 @@ export function assertBatchSize(batchSize: number, taskCount: number): void {
 export interface Feedback {
   readonly indices: readonly number[];
   readonly passRates: readonly number[];
+  /** Rollouts each pass rate was observed over. */
+  readonly trials: readonly number[];
 }
 
 /**
- * Validates feedback and merges repeated task indices into their mean pass rate. Repeats are
- * legitimate: a `shuffle` batch that crosses an epoch boundary can hold the same task twice (the
- * tail of one permutation and the head of the next), and each copy was judged on its own.
+ * Validates feedback and merges repeated task indices: their trials are pooled (successes summed
+ * over rollouts summed). Repeats are legitimate: a `shuffle` batch that crosses an epoch boundary
+ * can hold the same task twice (the tail of one permutation and the head of the next), and each
+ * copy was judged on its own.
  */
 export function normalizeFeedback(
   indices: readonly number[],
   passRates: readonly number[],
+  trials: readonly number[],
   taskCount: number,
 ): Feedback {
-  if (indices.length !== passRates.length) {
+  if (indices.length !== passRates.length || indices.length !== trials.length) {
     throw new RangeError(
-      `feedback needs one pass rate per index: ${indices.length} indices, ${passRates.length} rates`,
+      `feedback needs one pass rate and one trial count per index: ${indices.length} indices, ${passRates.length} rates, ${trials.length} trial counts`,
     );
   }
-  const sums = new Map<number, { total: number; count: number }>();
+  const sums = new Map<number, { successes: number; trials: number }>();
   for (const [position, index] of indices.entries()) {
     if (!Number.isInteger(index) || index < 0 || index >= taskCount) {
       throw new RangeError(`feedback index ${index} (at ${position}) is outside [0, ${taskCount})`);
@@ -56,13 +60,18 @@ export function normalizeFeedback(
     if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) {
       throw new RangeError(`feedback pass rate ${rate} (at ${position}) is outside [0, 1]`);
     }
-    const entry = sums.get(index) ?? { total: 0, count: 0 };
-    sums.set(index, { total: entry.total + rate, count: entry.count + 1 });
+    const count = trials[position];
+    if (count === undefined || !Number.isSafeInteger(count) || count < 1) {
+      throw new RangeError(`feedback trial count ${count} (at ${position}) must be a positive integer`);
+    }
+    const entry = sums.get(index) ?? { successes: 0, trials: 0 };
+    sums.set(index, { successes: entry.successes + rate * count, trials: entry.trials + count });
   }
   const merged = [...sums.entries()];
   return {
     indices: merged.map(([index]) => index),
-    passRates: merged.map(([, entry]) => entry.total / entry.count),
+    passRates: merged.map(([, entry]) => entry.successes / entry.trials),
+    trials: merged.map(([, entry]) => entry.trials),
   };
 }
 

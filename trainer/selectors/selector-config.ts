@@ -1,8 +1,11 @@
 /**
  * Configuration of a taskset's selector, meant to be embedded in the trainer's root config schema
- * (`tasks.train.selector`). Defaults follow Trinity-RFT's code defaults (`DataSelectorConfig` and
- * `DifficultyBasedSelector` kwargs), so a config ported from Trinity behaves the same; names are
- * camelCase (`lamb` → `lambda`, `target_reward` → `targetReward`, `do_sample` → `doSample`).
+ * (`tasks.selector`). Names follow Trinity-RFT's `DataSelectorConfig` and `DifficultyBasedSelector`
+ * kwargs in camelCase (`lamb` → `lambda`, `target_reward` → `targetReward`, `do_sample` →
+ * `doSample`). BOTS defaults are the settings of the paper's published run (arXiv 2510.26374,
+ * Trinity-RFT `examples/bots/bots.yaml`), not Trinity's code defaults (target 1.0, τ 1, no
+ * sampling, which serve the easiest tasks). Trinity's `m` is gone: an observation counts for the
+ * rollouts actually run (bots-estimator.ts).
  */
 import { z } from 'zod';
 
@@ -10,20 +13,12 @@ import { SELECTOR_TYPES } from './selector-types.ts';
 
 /** BOTS (`difficulty_based`) parameters; see rl-algorithms.md §4.4. */
 export const BotsOptionsSchema = z.strictObject({
-  /** Pseudo-count scale: rollouts per task that one pass-rate observation is worth. */
-  m: z.number().int().positive().default(16),
-  /** Forgetting rate λ: pulls every belief towards Beta(1, 1) each update. */
-  lambda: z.number().min(0).max(1).default(0.2),
-  /** Weight ρ of the interpolated (implicit) evidence against the observed (explicit) one. */
-  rho: z.number().min(0).max(1).default(0.2),
-  /** Halve ρ whenever the interpolation misses observed pass rates by ≥ 0.25 on average. */
-  adaptiveRho: z.boolean().default(false),
-  /** Pass rate the selector aims for; 0.5 maximises GRPO's reward variance for binary rewards. */
-  targetReward: z.number().min(0).max(1).default(1.0),
-  /** Softmax temperature over scores; 0 selects the top-B deterministically. */
-  tau: z.number().nonnegative().default(1.0),
-  /** Thompson sampling: score a Beta draw instead of the posterior mean. */
-  doSample: z.boolean().default(false),
+  lambda: z.number().min(0).max(1).default(0.1).describe('Forgetting rate λ: pulls every belief towards Beta(1, 1) each update'),
+  rho: z.number().min(0).max(1).default(0.1).describe('Weight ρ of the interpolated (implicit) evidence against the observed (explicit) one'),
+  adaptiveRho: z.boolean().default(false).describe('Halve ρ whenever the interpolation misses observed pass rates by ≥ 0.25 on average'),
+  targetReward: z.number().min(0).max(1).default(0.5).describe('Pass rate the selector aims for; 0.5 maximises GRPO\'s reward variance for binary rewards'),
+  tau: z.number().nonnegative().default(0).describe('Softmax temperature over scores; 0 serves the best B scores'),
+  doSample: z.boolean().default(true).describe('Thompson sampling: score a draw from each task\'s Beta belief instead of its mean'),
 });
 export type BotsOptions = z.infer<typeof BotsOptionsSchema>;
 

@@ -48,11 +48,12 @@ export interface TaskSelector {
    */
   next(batchSize: number): number[];
   /**
-   * Observed pass rates (mean judged reward in [0, 1]) of tasks served earlier; `indices[k]` pairs
-   * with `passRates[k]`; a repeated index counts once with the mean of its rates. Only adaptive
-   * selectors use it; the others validate and ignore it.
+   * Observed pass rates (share of successful rollouts, in [0, 1]) of tasks served earlier, each
+   * over `trials[k]` rollouts (the group size actually run, failures the policy caused included);
+   * `indices[k]` pairs with `passRates[k]` and `trials[k]`; a repeated index counts once, its
+   * trials pooled. Only adaptive selectors use it; the others validate and ignore it.
    */
-  feedback(indices: readonly number[], passRates: readonly number[]): void;
+  feedback(indices: readonly number[], passRates: readonly number[], trials: readonly number[]): void;
   state(): SelectorState;
   restore(state: SelectorState): void;
   /** Flat metrics for the run log, keys prefixed `selector/`. */

@@ -27,7 +27,7 @@ after(async () => {
   await learner.close();
 });
 
-type Shape = { groupSize?: number; tasksPerStep?: number; maxFailureRate?: number; judge?: string };
+type Shape = { groupSize?: number; tasksPerStep?: number; maxFailureRate?: number; failureReward?: number; judge?: string };
 
 function writeConfig(name: string, workflow: string, shape: Shape = {}): string {
   const file = join(workDir, `${name}.yaml`);
@@ -38,7 +38,7 @@ tasks:
   train: { type: jsonl, path: ${GSM8K_DIR}train.jsonl }
   selector: { type: shuffle, seed: 42 }
 workflow: ${workflow}
-rollout: { groupSize: ${shape.groupSize ?? 2}, concurrency: 6, maxFailureRate: ${shape.maxFailureRate ?? 0.5} }
+rollout: { groupSize: ${shape.groupSize ?? 2}, concurrency: 6, maxFailureRate: ${shape.maxFailureRate ?? 0.5}, failureReward: ${shape.failureReward ?? 0} }
 learner: { type: worker }
 schedule: { tasksPerStep: ${shape.tasksPerStep ?? 2}, checkpointEvery: 1 }
 ${shape.judge ?? ''}
@@ -110,27 +110,29 @@ test('SIGINT while a step\'s rollouts run: that step is not trained or logged, t
   assert.ok(!existsSync(join(dir, 'checkpoints', 'global_step_2')));
 });
 
-test('a crashing, hanging or garbage-printing workflow is reported and the step goes on; too many failures stop the run clearly', async () => {
+test('a crashing, hanging or garbage-printing workflow is reported and the step goes on; too many infrastructure failures stop the run clearly', async () => {
   const fixture = join(ROOT, 'test/fixtures/workflows/flaky-workflow.py');
   const workflow = `{ type: command, command: [python3, ${fixture}], timeoutMs: 2000 }`;
-  const shape = { groupSize: 6, tasksPerStep: 1, judge: 'judge: { type: workflow, madness: { checks: [] } }' };
+  const shape = { groupSize: 6, tasksPerStep: 1, failureReward: -1, judge: 'judge: { type: workflow, madness: { checks: [] } }' };
   const result = await train(writeConfig('flaky', workflow, shape), ['--steps', '1', '--backbone', 'debug']);
   const [runName] = readdirSync(join(workDir, 'runs', 'worker-test')).filter((n) => n.startsWith('flaky'));
   const dir = join(workDir, 'runs', 'worker-test', runName as string);
   const metrics = JSON.parse(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim()) as Record<string, number>;
   assert.equal(metrics['rollouts/count'], 6);
   assert.equal(metrics['rollouts/failed'], 3, 'the garbage, the crash and the hang');
-  assert.equal(metrics['reward/mean'], 4, 'the three good rollouts (rewards 3, 4, 5) still count');
+  assert.ok(Math.abs(metrics['rollouts/infra_failure_rate']! - 2 / 6) < 1e-9, 'the garbage and the crash (no model call): the workflow broke, not the policy');
+  assert.ok(Math.abs(metrics['rollouts/policy_failure_rate']! - 1 / 6) < 1e-9, 'the hang ran out of workflow.timeoutMs: the policy\'s time');
+  assert.equal(metrics['reward/mean'], (3 + 4 + 5 - 1) / 4, 'the three good rollouts (rewards 3, 4, 5) and the timed-out one with rollout.failureReward');
   const log = readFileSync(join(dir, 'run.log'), 'utf8');
-  assert.match(log, /failed \(bad_output\)/);
-  assert.match(log, /failed \(crashed\)/);
-  assert.match(log, /failed \(timeout\)/);
+  assert.match(log, /failed \(workflow\): bad_output/);
+  assert.match(log, /failed \(workflow\): crashed/);
+  assert.match(log, /failed through the policy \(timeout\): timeout: workflow did not finish/);
   assert.match(log, /simulated crash/, 'the workflow stderr is in the run log');
   assert.match(result.stdout, /done: 1 step/);
 
   await assert.rejects(train(writeConfig('strict', workflow, { ...shape, maxFailureRate: 0.25 }), ['--steps', '1', '--backbone', 'debug']), (error: { code?: number; stderr?: string }) => {
     assert.equal(error.code, 1);
-    assert.match(error.stderr ?? '', /step 1: 3 of 6 rollouts failed, more than rollout.maxFailureRate allows/);
+    assert.match(error.stderr ?? '', /step 1: 2 of 6 rollouts failed through the infrastructure \(engine, proxy, workflow or judge\), more than rollout.maxFailureRate allows/);
     return true;
   });
 });

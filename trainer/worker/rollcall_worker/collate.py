@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .scoring import ScoringTensors
 from .train_request import TrainSample
 
 
@@ -30,13 +31,15 @@ class TrainBatch:
     mask: torch.Tensor
     engine_logprobs: torch.Tensor
     advantages: torch.Tensor
+    scoring: ScoringTensors
+    """Each row's sampling settings, as the learner scores its tokens (scoring.py)."""
     keep_last: int
     """Logit positions to keep from the end; the last one (predicting nothing) is dropped after."""
 
     def to(self, device: torch.device) -> "TrainBatch":
         moved = {name: getattr(self, name).to(device) for name in
                  ("input_ids", "attention_mask", "position_ids", "targets", "mask", "engine_logprobs", "advantages")}
-        return TrainBatch(**moved, keep_last=self.keep_last)
+        return TrainBatch(**moved, scoring=self.scoring.to(device), keep_last=self.keep_last)
 
 
 def collate(samples: list[TrainSample], pad_token_id: int) -> TrainBatch:
@@ -66,6 +69,7 @@ def collate(samples: list[TrainSample], pad_token_id: int) -> TrainBatch:
         mask=mask[:, first:],
         engine_logprobs=engine[:, first:],
         advantages=advantages[:, first:],
+        scoring=ScoringTensors.of([s.scoring for s in samples]),
         keep_last=width - first,
     )
 

@@ -61,8 +61,13 @@ def ppo_clip_loss(
 
 def kl_penalty(logp: torch.Tensor, ref_logp: torch.Tensor, estimator: str = "k3") -> torch.Tensor:
     """Per-token KL(π‖π_ref) estimators with d = logp − ref_logp: k1 = d, abs = |d|, k2 = d²/2,
-    k3 (low_var_kl) = exp(−d) + d − 1 clamped to ±10 (verl `kl_penalty`)."""
+    k3 (low_var_kl) = exp(−d) + d − 1 with d clamped to ±20 first and the result to ±10 (verl
+    `kl_penalty`, `low_var_kl`). Without the clamp on d, exp(−d) overflows float32 once the policy
+    puts a token 88.7 nats below the reference: the value is clamped to 10 but its gradient is
+    0 · ∞ = NaN, and the whole optimizer step is skipped."""
     d = logp - ref_logp
+    if estimator == "k3":
+        d = torch.clamp(d, -LOG_RATIO_CLAMP, LOG_RATIO_CLAMP)
     if estimator == "k1":
         return d
     if estimator == "abs":
@@ -102,15 +107,17 @@ class AggNorm:
 
     total_tokens: float
     total_sequences: float
-    horizon: float
-    """`seq-mean-token-sum-norm` divisor: the longest response region in the batch (Dr. GRPO)."""
+    loss_scale_factor: float
+    """`seq-mean-token-sum-norm` divisor: a constant number of tokens, the same every step (Dr.
+    GRPO's maximum response length, verl `loss_scale_factor`). A divisor that followed the batch,
+    such as its longest response, would bring back the length-dependent weighting Dr. GRPO removes."""
 
 
 def aggregate(loss: torch.Tensor, mask: torch.Tensor, mode: str, norm: AggNorm) -> torch.Tensor:
     """This (micro-)batch's share of the aggregated loss (rl-algorithms.md §2.4, single rank).
 
     token-mean: Σ L·M / N_tokens; seq-mean-token-mean: Σ_i (Σ_t L·M / Σ_t M) / N_seqs;
-    seq-mean-token-sum-norm: Σ_i Σ_t L·M / (horizon · N_seqs). Every sequence has at least one
+    seq-mean-token-sum-norm: Σ_i Σ_t L·M / (loss_scale_factor · N_seqs). Every sequence has at least one
     trained token (validated), and N_* are batch totals, so summing micro-batches gives the same
     number as one pass over the whole batch.
     """
@@ -121,7 +128,7 @@ def aggregate(loss: torch.Tensor, mask: torch.Tensor, mode: str, norm: AggNorm) 
         per_seq = masked.sum(dim=-1) / mask.sum(dim=-1).clamp(min=1.0)
         return per_seq.sum() / norm.total_sequences
     if mode == "seq-mean-token-sum-norm":
-        return masked.sum() / (norm.horizon * norm.total_sequences)
+        return masked.sum() / (norm.loss_scale_factor * norm.total_sequences)
     raise ValueError(f"unknown loss aggregation {mode!r}; expected one of {LOSS_AGG_MODES}")
 
 

@@ -7,13 +7,13 @@ batch). Temperature below 1e-5 means greedy: argmax of the raw logits.
 Reported logprobs — the behaviour policy the learner trains against — depend on `logprobs_mode`:
 
 * `"sampling"` (default): `log_softmax(logits / temperature)` over the whole vocabulary, *before*
-  top-k/top-p truncation. This is the distribution the learner recomputes with `hyper.temperature`
-  (it divides its logits by the same temperature, as verl does), so engine and learner logprobs of
-  the same weights agree to rounding. With top_p = 1 and top_k off (the RL default) it equals vLLM's
-  `--logprobs-mode processed_logprobs` exactly.
+  top-k/top-p truncation. This is the distribution the learner recomputes at each sample's own
+  temperature (scoring.py; it divides its logits by it, as verl does), so engine and learner
+  logprobs of the same weights agree to rounding. With top_p = 1 and top_k off (the RL default)
+  it equals vLLM's `--logprobs-mode processed_logprobs` exactly.
 * `"processed"`: vLLM's `processed_logprobs` exactly: after top-k/top-p masking, renormalised over
-  the kept tokens. Use it to mirror a vLLM deployment that truncates; the learner cannot recompute
-  truncated logprobs, so `learner/logprob_diff_*` will then show the truncation.
+  the kept tokens. Use it to mirror a vLLM deployment that truncates; the learner matches it with
+  `engineLogprobs: truncated`, and `learner/logprob_diff_*` shows the gap when it does not.
 
 Greedy rows report `log_softmax(logits)` at temperature 1, as vLLM does (it replaces a zero
 temperature by 1 before computing processed logprobs).

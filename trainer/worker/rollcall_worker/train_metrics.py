@@ -5,12 +5,15 @@ Definitions (all over loss-mask tokens; "token mean" = sum over tokens / number 
 * `learner/loss`, `pg_loss`, `kl_loss`, `entropy_loss`: the aggregated full-batch terms (sums of
   the micro-batch shares), averaged over PPO epochs.
 * `learner/logprob_diff_mean` / `_max`: mean and max of |logp_learner − logp_engine| measured in
-  the first epoch's forward, i.e. with the weights that generated the batch and before any update
-  — the engine/learner agreement check (≈0 for a colocated fp32 worker; bf16 rounding otherwise).
-* `learner/approx_kl`: token mean of −log r = logp_engine − logp_θ (k1 estimate of
-  KL(π_engine‖π_θ), verl `ppo_kl`), over all epochs, each measured before that epoch's update.
+  the first epoch's forward, i.e. with the weights that generated the batch and before any update,
+  each sample scored at its own sampling settings (scoring.py) — the engine/learner agreement
+  check (≈0 for a colocated fp32 worker; bf16 rounding otherwise; −log(kept mass) per token for an
+  engine reporting top-p/top-k-truncated logprobs that the learner scores as `full`).
+* `learner/approx_kl`: token mean of −log r (k1 estimate of KL(π_anchor‖π_θ), verl `ppo_kl`), over
+  all epochs, each measured before that epoch's update; the anchor is π_engine (`tis: bypass`) or
+  π_old (`tis: decoupled`), as is the ratio r.
 * `learner/ratio_mean/max/min`, `learner/clip_frac`, `learner/clip_frac_lower`: over all epochs.
-* `learner/tis_weight_mean`: token mean of min(ρ, tisCap), ρ = π_learner/π_engine (first epoch);
+* `learner/tis_weight_mean`: token mean of min(ρ, tisCap), ρ = π_old/π_engine (first epoch);
   `learner/tis_capped_frac`: share of tokens where ρ > tisCap.
 * `learner/entropy` and `learner/kl_ref` (k3): token means in the first epoch.
 """

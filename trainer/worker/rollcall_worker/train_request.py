@@ -6,10 +6,13 @@ with its messages (400, naming the sample index): arrays present; equal lengths;
 what a real model needs: integer token ids inside the vocabulary, a length within max_model_len,
 no trained first token (nothing predicts it), finite logprobs and advantages, and a non-empty batch.
 
-Hyper-parameters are those of trainer/config/learner-config.ts (`LearnerHyperSchema`), with its
-defaults, plus `temperature` (default 1.0: logits are divided by it, as verl does, and it must be
-the temperature the rollouts were sampled at). Unknown keys are ignored with a warning, which the
-answer repeats under `warnings`.
+Each sample may carry `sampling: {temperature, topP, topK}`, the settings its rollout sampled with
+(src/wire/learner.ts); the learner scores its tokens with them (scoring.py). Absent fields mean
+temperature 1, top-p 1, top-k off. Checked: temperature ≥ 0, 0 < topP ≤ 1, topK an integer.
+
+Hyper-parameters are those the trainer sends (trainer/config/learner-hyper.ts), with its defaults.
+`lossScaleFactor` is required with `lossAgg: seq-mean-token-sum-norm`. Unknown keys are ignored with
+a warning, which the answer repeats under `warnings`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 
 from .errors import bad_request
 from .losses import LOSS_AGG_MODES
+from .policy_loss import TIS_MODES
+from .scoring import ENGINE_LOGPROBS, SampleScoring
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class TrainSample:
     loss_mask: list[int]
     logprobs: list[float]
     advantages: list[float]
+    scoring: SampleScoring = SampleScoring()
 
 
 @dataclass(frozen=True)
@@ -43,11 +49,14 @@ class Hyper:
     gradClip: float = 1.0
     ppoEpochs: int = 1
     lossAgg: str = "token-mean"
-    temperature: float = 1.0
+    lossScaleFactor: float | None = None
+    tis: str = "bypass"
+    engineLogprobs: str = "full"
 
 
-_POSITIVE = {"lr", "tisCap", "gradClip", "temperature", "microBatchSize", "ppoEpochs"}
+_POSITIVE = {"lr", "tisCap", "gradClip", "microBatchSize", "ppoEpochs", "lossScaleFactor"}
 _INTEGER = {"microBatchSize", "ppoEpochs"}
+_CHOICES = {"lossAgg": LOSS_AGG_MODES, "tis": TIS_MODES, "engineLogprobs": ENGINE_LOGPROBS}
 
 
 def _is_number(value: Any) -> bool:
@@ -79,7 +88,31 @@ def sample_problem(sample: Any, i: int, vocab_size: int, max_model_len: int) -> 
         return f"samples[{i}]: the first token cannot be trained (no position predicts it)"
     if not all(_is_number(v) for v in logprobs) or not all(_is_number(v) for v in advantages):
         return f"samples[{i}]: logprobs and advantages must be finite numbers"
+    return _sampling_problem(sample.get("sampling"), i)
+
+
+def _sampling_problem(sampling: Any, i: int) -> str | None:
+    if sampling is None:
+        return None
+    if not isinstance(sampling, dict):
+        return f"samples[{i}]: sampling must be an object"
+    temperature, top_p, top_k = sampling.get("temperature"), sampling.get("topP"), sampling.get("topK")
+    if temperature is not None and not (_is_number(temperature) and temperature >= 0):
+        return f"samples[{i}]: sampling.temperature must be a number ≥ 0"
+    if top_p is not None and not (_is_number(top_p) and 0 < top_p <= 1):
+        return f"samples[{i}]: sampling.topP must be in (0, 1]"
+    if top_k is not None and not (_is_number(top_k) and top_k == int(top_k)):
+        return f"samples[{i}]: sampling.topK must be an integer"
     return None
+
+
+def _scoring(sampling: dict[str, Any] | None) -> SampleScoring:
+    given = {k: v for k, v in (sampling or {}).items() if v is not None}
+    return SampleScoring(
+        temperature=float(given.get("temperature", 1.0)),
+        top_p=float(given.get("topP", 1.0)),
+        top_k=int(given.get("topK", 0)),
+    )
 
 
 def read_samples(raw: Any, vocab_size: int, max_model_len: int) -> list[TrainSample]:
@@ -98,6 +131,7 @@ def read_samples(raw: Any, vocab_size: int, max_model_len: int) -> list[TrainSam
             loss_mask=[int(m) for m in s["lossMask"]],
             logprobs=[float(v) for v in s["logprobs"]],
             advantages=[float(v) for v in s["advantages"]],
+            scoring=_scoring(s.get("sampling")),
         )
         for s in raw
     ]
@@ -115,9 +149,9 @@ def read_hyper(raw: Any) -> tuple[Hyper, list[str]]:
     for name, value in raw.items():
         if name not in known or value is None:
             continue
-        if name == "lossAgg":
-            if value not in LOSS_AGG_MODES:
-                raise bad_request(f"hyper.lossAgg: expected one of {', '.join(LOSS_AGG_MODES)}", "hyper.lossAgg")
+        if name in _CHOICES:
+            if value not in _CHOICES[name]:
+                raise bad_request(f"hyper.{name}: expected one of {', '.join(_CHOICES[name])}", f"hyper.{name}")
         elif not _is_number(value) or value < 0 or (name in _POSITIVE and value <= 0):
             raise bad_request(f"hyper.{name}: expected a {'positive' if name in _POSITIVE else 'non-negative'} number", f"hyper.{name}")
         elif name in _INTEGER:
@@ -127,4 +161,10 @@ def read_hyper(raw: Any) -> tuple[Hyper, list[str]]:
         else:
             value = float(value)
         values[name] = value
-    return Hyper(**values), warnings
+    hyper = Hyper(**values)
+    if hyper.lossAgg == "seq-mean-token-sum-norm" and hyper.lossScaleFactor is None:
+        raise bad_request(
+            "hyper.lossScaleFactor: required with lossAgg seq-mean-token-sum-norm (Dr. GRPO's constant divisor, e.g. the maximum response length)",
+            "hyper.lossScaleFactor",
+        )
+    return hyper, warnings

@@ -2,25 +2,21 @@
 
 Per step (`ppoEpochs` optimizer steps over the whole batch, micro-batches accumulating gradients):
 
-    logp      = log softmax(logits / temperature)[token]          (learner, with grad)
-    r         = exp(clamp(logp − logp_engine, ±20))               (engine = behaviour policy)
-    L_ppo     = dual-clip PPO(r, A, clipLow, clipHigh, c = 3)     (rl-algorithms.md §2.1)
-    ρ         = exp(logp_before − logp_engine)                    (first-epoch logp, detached)
-    L_token   = L_ppo · min(1, tisCap / ρ)                        (TIS, see below)
+    logp      = log softmax(logits / T)[token]    (with grad; T, and top-k/top-p when the engine
+                                                  reports truncated logprobs, per sample: scoring.py)
+    logp_old  = logp of the first epoch, detached (the weights that generated the batch)
+    ρ         = π_old / π_engine
+    L_token   = bypass:    PPO(πθ / π_engine) · min(1, tisCap / ρ)     (policy_loss.py, hyper.tis)
+                decoupled: PPO(πθ / π_old) · min(ρ, tisCap)
     loss      = agg(L_token) − entropyCoef · agg(H) + klCoef · agg(k3(logp, logp_ref))
 
-TIS with the engine as the PPO anchor: r already contains ρ at θ = θ_old (r = πθ/π_old · ρ), so
-multiplying by the full TIS weight min(ρ, cap) would weight tokens by ρ twice. The factor
-min(1, cap/ρ) = min(ρ, cap)/ρ makes the effective importance weight at θ_old exactly the TIS weight
-min(ρ, cap): nothing changes while engine and learner agree (ρ ≤ cap: verl's bypass mode, where
-the PPO ratio against the rollout policy is the whole correction), and tokens the learner finds far
-likelier than the engine did are truncated at the cap. The clip then bounds how far this step may
-move πθ from the behaviour policy.
-
-`logp_before` needs no extra forward: in the first epoch no optimizer step has happened yet, so its
-forward with gradients *is* the recomputation with the weights that generated the batch.
-Aggregation uses batch-wide normalisers so the accumulated micro-batch losses equal the full-batch
-loss. The module is in train mode during the step (dropout is switched off at load).
+PPO is verl's dual-clip form with c = 3 (rl-algorithms.md §2.1). `logp_old` needs no extra forward:
+in the first epoch no optimizer step has happened yet, so its forward with gradients *is* the
+recomputation with the weights that generated the batch. Aggregation uses batch-wide normalisers
+(and, for seq-mean-token-sum-norm, the constant `lossScaleFactor`) so the accumulated micro-batch
+losses equal the full-batch loss. The entropy is that of the temperature-scaled distribution
+before any top-k/top-p truncation. The module is in train mode during the step (dropout is
+switched off at load).
 """
 
 from __future__ import annotations
@@ -32,13 +28,14 @@ import time
 import torch
 
 from .collate import TrainBatch, collate, micro_batches
-from .losses import AggNorm, aggregate, entropy_from_logits, kl_penalty, ppo_clip_loss, tis_loss_factor, tis_weight, token_logprobs
+from .losses import AggNorm, aggregate, entropy_from_logits, kl_penalty, tis_weight
+from .policy_loss import POLICY_LOSSES, LossInputs
 from .policy_model import PolicyModel, autocast
+from .scoring import Scored, score_tokens
 from .train_metrics import StepMetrics
 from .train_request import Hyper, TrainSample
 
 log = logging.getLogger("rollcall_worker.learner")
-DUAL_CLIP_C = 3.0
 
 
 class Learner:
@@ -70,9 +67,9 @@ class Learner:
         norm = AggNorm(
             total_tokens=float(sum(sum(s.loss_mask) for s in samples)),
             total_sequences=float(len(samples)),
-            horizon=float(max(max(len(s.tokens) - s.prompt_length, 1) for s in samples)),
+            loss_scale_factor=float(hyper.lossScaleFactor or 1.0),
         )
-        references = [self._reference_logprobs(b, hyper.temperature) for b in batches] if hyper.klCoef > 0 else None
+        references = [self._reference_logprobs(b, hyper) for b in batches] if hyper.klCoef > 0 else None
         metrics = StepMetrics()
         before: list[torch.Tensor] = []
         grad_norms: list[float] = []
@@ -111,15 +108,15 @@ class Learner:
             out["learner/gpu_mem_gb"] = torch.cuda.max_memory_allocated(device) / 2**30
         return out
 
-    def _logits(self, batch: TrainBatch, temperature: float, reference: bool = False) -> torch.Tensor:
+    def _score(self, batch: TrainBatch, hyper: Hyper, reference: bool = False) -> Scored:
         forward = self.policy.reference_logits if reference else self.policy.forward_logits
         with autocast(self.policy):
             logits = forward(batch.input_ids, batch.attention_mask, batch.position_ids, keep_last=batch.keep_last)
-        return logits[:, :-1, :].float() / temperature
+        return score_tokens(logits[:, :-1, :], batch.targets, batch.scoring, hyper.engineLogprobs)
 
-    def _reference_logprobs(self, batch: TrainBatch, temperature: float) -> torch.Tensor:
+    def _reference_logprobs(self, batch: TrainBatch, hyper: Hyper) -> torch.Tensor:
         with torch.no_grad():
-            return token_logprobs(self._logits(batch, temperature, reference=True), batch.targets)
+            return self._score(batch, hyper, reference=True).logprobs
 
     def _micro_batch(
         self,
@@ -132,15 +129,16 @@ class Learner:
         reference: torch.Tensor | None,
         metrics: StepMetrics,
     ) -> None:
-        logits = self._logits(batch, hyper.temperature)
-        logp = token_logprobs(logits, batch.targets)
+        scored = self._score(batch, hyper)
+        logits, logp = scored.scaled, scored.logprobs
         if epoch == 0:
             before.append(logp.detach())
         logp_before = before[k]
         mask, selected = batch.mask, batch.mask.bool()
-        ppo = ppo_clip_loss(logp, batch.engine_logprobs, batch.advantages, hyper.clipLow, hyper.clipHigh, DUAL_CLIP_C)
-        factor = tis_loss_factor(logp_before, batch.engine_logprobs, hyper.tisCap)
-        pg = aggregate(ppo.loss * factor, mask, hyper.lossAgg, norm)
+        inputs = LossInputs(logp, logp_before, batch.engine_logprobs, batch.advantages, hyper.clipLow, hyper.clipHigh, hyper.tisCap)
+        policy_loss = POLICY_LOSSES[hyper.tis](inputs)
+        ppo = policy_loss.ppo
+        pg = aggregate(policy_loss.loss, mask, hyper.lossAgg, norm)
         loss = pg
         terms = {"pg": pg}
         if hyper.entropyCoef > 0:

@@ -19,7 +19,7 @@ const BATCH = [
 ];
 
 function advantagesOf(estimator: AdvantageEstimator): number[] {
-  const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator }));
+  const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator }), 'token-mean');
   return result.samples.map((sample) => sample.advantage);
 }
 
@@ -55,19 +55,19 @@ describe('group estimators (hand-computed)', () => {
   });
 
   it('broadcasts the advantage onto tokens with loss mask 1, exact zeros elsewhere', () => {
-    const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'drgrpo' }));
+    const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'drgrpo' }), 'token-mean');
     assert.deepEqual(result.samples[0]?.tokenAdvantages, [0, 0.5, 0.5, 0]);
     assert.deepEqual(result.samples[1]?.tokenAdvantages, [-0.5, -0.5]);
     // No −0 on masked tokens of a negative advantage.
     const negative = computeAdvantages(
       [rollout('x', 'g', 0, [1, 0]), rollout('y', 'g', 1, [1])],
-      parseAdvantageOptions({ estimator: 'drgrpo' }),
+      parseAdvantageOptions({ estimator: 'drgrpo' }), 'token-mean',
     );
     assert.ok(Object.is(negative.samples[0]?.tokenAdvantages[1], 0));
   });
 
   it('reports counts and moments as metrics', () => {
-    const { metrics } = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'drgrpo' }));
+    const { metrics } = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'drgrpo' }), 'token-mean');
     // Advantages [0.5, −0.5, 0.5, −0.5, −2, −1, 3, 0.7]: sum 0.7, mean 0.0875.
     assertNear(metrics['adv/mean'], 0.0875);
     assert.equal(metrics['adv/min'], -2);

@@ -1,59 +1,50 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import {
-  greedyMaxVariance,
-  oversampledGroupSize,
-  selectMaxSpread,
-} from '../../../../trainer/advantages/oversampling.ts';
+import { filterGroups, oversampledTaskCount } from '../../../../trainer/advantages/oversampling.ts';
 
 const candidate = (id: string, groupId: string, reward: number) => ({ id, groupId, reward });
 
-describe('greedy max-spread selection', () => {
-  it('prefers extremes over the middle', () => {
-    // Rewards [0, 0, 0, 1, 0, 0.5], keep 3. Seeds: lowest at 0, highest at 3.
-    // Adding a 0: {0, 1, 0} variance 2/9 = 0.222; adding 0.5: {0, 1, 0.5} variance 1/6 = 0.167.
-    // → the first unchosen 0 (position 1).
-    assert.deepEqual(greedyMaxVariance([0, 0, 0, 1, 0, 0.5], 3), [0, 1, 3]);
-  });
+describe('DAPO-style group filtering', () => {
+  const candidates = [
+    candidate('a1', 'a', 0), candidate('b1', 'b', 1), candidate('a2', 'a', 1),
+    candidate('b2', 'b', 1), candidate('a3', 'a', 0), candidate('c1', 'c', 0.5),
+    candidate('a4', 'a', 0), candidate('b3', 'b', 1), candidate('c2', 'c', 1),
+    candidate('d1', 'd', 1), candidate('e1', 'e', 0), candidate('e2', 'e', 1),
+  ];
 
-  it('balances binary rewards as far as the group allows', () => {
-    // [1, 1, 1, 0, 1, 1], keep 4: seeds 3 (the only 0) and 0; then 1s at 1 and 2.
-    assert.deepEqual(greedyMaxVariance([1, 1, 1, 0, 1, 1], 4), [0, 1, 2, 3]);
-    // [1, 0, 1, 0, 1, 0], keep 4: seeds 1 (first 0) and 0 (first 1); {1,0,1}: 2/9, {1,0,0}: 2/9
-    // → tie, earliest (2); then {1,0,1,0} = 0.25 beats {1,0,1,1} = 0.1875 → 3.
-    assert.deepEqual(greedyMaxVariance([1, 0, 1, 0, 1, 0], 4), [0, 1, 2, 3]);
-  });
-
-  it('selects per group, discards all-equal groups and reports short ones', () => {
-    const candidates = [
-      candidate('a1', 'a', 0), candidate('b1', 'b', 1), candidate('a2', 'a', 1),
-      candidate('b2', 'b', 1), candidate('a3', 'a', 0), candidate('c1', 'c', 0.5),
-      candidate('a4', 'a', 0), candidate('b3', 'b', 1), candidate('c2', 'c', 1),
-      candidate('d1', 'd', 1),
-    ];
-    const result = selectMaxSpread(candidates, { groupSize: 3 });
-    // a: rewards [0, 1, 0, 0] → keep positions 0, 1, 2 → a1, a2, a3 (a4 is surplus).
-    // b: all 1 → discarded. c: [0.5, 1], spread but 2 < 3 → kept whole, short.
-    // d: a group of one has no spread → discarded.
-    assert.deepEqual(result.selected.map((c) => c.id), ['a1', 'a2', 'a3', 'c1', 'c2']);
-    assert.deepEqual(result.unselected.map((c) => c.id), ['b1', 'b2', 'a4', 'b3', 'd1']);
-    assert.deepEqual(result.discardedGroupIds, ['b', 'd']);
-    assert.deepEqual(result.shortGroupIds, ['c']);
+  it('keeps whole groups with spread, in serving order, and drops flat ones', () => {
+    const result = filterGroups(candidates, { groupCount: 2 });
+    // a [0, 1, 0, 0]: spread, kept whole (all four, not a max-variance three).
+    // b: all 1 → flat. c [0.5, 1]: spread, kept. d: one member → flat. e: spread but surplus.
+    assert.deepEqual(result.kept.map((c) => c.id), ['a1', 'a2', 'a3', 'c1', 'a4', 'c2']);
+    assert.deepEqual(result.flatGroupIds, ['b', 'd']);
+    assert.deepEqual(result.surplusGroupIds, ['e']);
     assert.deepEqual(result.metrics, {
-      'oversample/groups': 4,
+      'oversample/groups': 5,
       'oversample/kept_groups': 2,
-      'oversample/discarded_groups': 2,
-      'oversample/short_groups': 1,
-      'oversample/unselected_rollouts': 5,
+      'oversample/flat_groups': 2,
+      'oversample/surplus_groups': 1,
+      'oversample/missing_groups': 0,
     });
   });
 
-  it('sizes the oversampled launch and refuses a group size without spread', () => {
-    assert.equal(oversampledGroupSize(4, 1.5), 6);
-    assert.equal(oversampledGroupSize(5, 1.5), 8);
-    assert.throws(() => oversampledGroupSize(4, 0.5), RangeError);
-    assert.throws(() => selectMaxSpread([], { groupSize: 1 }), RangeError);
-    assert.throws(() => selectMaxSpread([candidate('x', 'g', Number.NaN)], { groupSize: 2 }), RangeError);
+  it('a group keeps its rewards as run, so its baseline is the group mean', () => {
+    const kept = filterGroups(candidates, { groupCount: 1 }).kept.map((c) => c.reward);
+    assert.deepEqual(kept, [0, 1, 0, 0], 'mean 0.25 as sampled; a max-spread subset {0, 1, 0} would say 0.33');
+  });
+
+  it('reports the groups it could not fill instead of running more', () => {
+    const result = filterGroups(candidates, { groupCount: 5 });
+    assert.equal(result.metrics['oversample/kept_groups'], 3);
+    assert.equal(result.metrics['oversample/missing_groups'], 2);
+  });
+
+  it('sizes the oversampled step in tasks and refuses bad input', () => {
+    assert.equal(oversampledTaskCount(4, 1.5), 6);
+    assert.equal(oversampledTaskCount(5, 1.5), 8);
+    assert.throws(() => oversampledTaskCount(4, 0.5), RangeError);
+    assert.throws(() => filterGroups([], { groupCount: 0 }), RangeError);
+    assert.throws(() => filterGroups([candidate('x', 'g', Number.NaN)], { groupCount: 1 }), RangeError);
   });
 });

@@ -20,7 +20,7 @@ describe('REINFORCE++ (γ = 1, batch whitening over tokens)', () => {
     // deviations 0, 0, −1, −1, 2, 0 → Σ² = 6, unbiased var 6/5 = 1.2.
     // A = (G − 1) / √(1.2 + 1e-8): r1 0, r2 −0.9128709, r3 1.8257419, r4 0.
     const scale = 1 / Math.sqrt(1.2 + 1e-8);
-    const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'reinforce_pp' }));
+    const result = computeAdvantages(BATCH, parseAdvantageOptions({ estimator: 'reinforce_pp' }), 'token-mean');
     const advantages = result.samples.map((sample) => sample.advantage);
     [0, -scale, 2 * scale, 0].forEach((value, i) => assertNear(advantages[i], value));
     assert.ok(Math.abs(scale - 0.9128709) < 1e-6);
@@ -34,7 +34,7 @@ describe('REINFORCE++ (γ = 1, batch whitening over tokens)', () => {
     const scale = 1 / Math.sqrt(0.6 + 1e-8);
     const result = computeAdvantages(
       BATCH,
-      parseAdvantageOptions({ estimator: 'reinforce_pp_baseline' }),
+      parseAdvantageOptions({ estimator: 'reinforce_pp_baseline' }), 'token-mean',
     );
     const advantages = result.samples.map((sample) => sample.advantage);
     [0.5 * scale, -0.5 * scale, scale, -scale].forEach((value, i) => assertNear(advantages[i], value));

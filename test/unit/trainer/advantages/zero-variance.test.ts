@@ -17,7 +17,7 @@ const BATCH = [
 
 describe('zero-variance groups', () => {
   it('are counted and get advantage 0 when kept', () => {
-    const result = computeAdvantages(BATCH, parseAdvantageOptions({}));
+    const result = computeAdvantages(BATCH, parseAdvantageOptions({}), 'token-mean');
     assert.equal(result.zeroVarianceGroups, 1);
     assert.deepEqual(result.zeroVarianceGroupIds, ['g-flat']);
     assert.deepEqual(result.droppedGroupIds, []);
@@ -30,7 +30,7 @@ describe('zero-variance groups', () => {
   });
 
   it('are left out with dropZeroVariance; singletons are not zero-variance and stay', () => {
-    const result = computeAdvantages(BATCH, parseAdvantageOptions({ dropZeroVariance: true }));
+    const result = computeAdvantages(BATCH, parseAdvantageOptions({ dropZeroVariance: true }), 'token-mean');
     assert.deepEqual(result.droppedGroupIds, ['g-flat']);
     assert.deepEqual(result.samples.map((s) => s.rolloutId), ['b', 'd', 'f']);
     assert.equal(result.metrics['adv/dropped_groups'], 1);
@@ -41,9 +41,9 @@ describe('zero-variance groups', () => {
   it('treats rewards equal up to float noise as equal', () => {
     // 0.1 + 0.2 = 0.30000000000000004: within the default 1e-9 tolerance of 0.3.
     const batch = [rollout('a', 'g', 0.3, [1]), rollout('b', 'g', 0.1 + 0.2, [1])];
-    assert.equal(computeAdvantages(batch, parseAdvantageOptions({})).zeroVarianceGroups, 1);
+    assert.equal(computeAdvantages(batch, parseAdvantageOptions({}), 'token-mean').zeroVarianceGroups, 1);
     const strict = parseAdvantageOptions({ zeroVarianceTolerance: 0 });
-    assert.equal(computeAdvantages(batch, strict).zeroVarianceGroups, 0);
+    assert.equal(computeAdvantages(batch, strict, 'token-mean').zeroVarianceGroups, 0);
   });
 });
 
@@ -51,16 +51,16 @@ describe('input validation', () => {
   it('refuses duplicate ids, non-finite rewards and non-binary masks', () => {
     const options = parseAdvantageOptions({});
     assert.throws(
-      () => computeAdvantages([rollout('a', 'g', 1, [1]), rollout('a', 'g', 0, [1])], options),
+      () => computeAdvantages([rollout('a', 'g', 1, [1]), rollout('a', 'g', 0, [1])], options, 'token-mean'),
       /rollout a appears twice/,
     );
-    assert.throws(() => computeAdvantages([rollout('a', 'g', Number.NaN, [1])], options), /non-finite/);
-    assert.throws(() => computeAdvantages([rollout('a', 'g', 1, [1, 2])], options), /at token 1/);
+    assert.throws(() => computeAdvantages([rollout('a', 'g', Number.NaN, [1])], options, 'token-mean'), /non-finite/);
+    assert.throws(() => computeAdvantages([rollout('a', 'g', 1, [1, 2])], options, 'token-mean'), /at token 1/);
     assert.throws(
       () =>
         computeAdvantages(
           [{ rolloutId: 'a', groupId: 'g', reward: 1, samples: [{ sampleId: 's', lossMask: [1] }, { sampleId: 's', lossMask: [1] }] }],
-          options,
+          options, 'token-mean',
         ),
       /sample s appears twice/,
     );
@@ -80,7 +80,7 @@ describe('input validation', () => {
   });
 
   it('an empty batch yields no samples and zero metrics', () => {
-    const result = computeAdvantages([], parseAdvantageOptions({}));
+    const result = computeAdvantages([], parseAdvantageOptions({}), 'token-mean');
     assert.deepEqual(result.samples, []);
     assert.equal(result.metrics['adv/mean'], 0);
     assert.equal(result.metrics['adv/groups'], 0);

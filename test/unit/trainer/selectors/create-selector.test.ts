@@ -18,18 +18,17 @@ function featureKeysFor(type: string): string[] {
 }
 
 describe('createSelector', () => {
-  it('defaults to sequential with seed 42 and Trinity BOTS defaults', () => {
+  it('defaults to sequential with seed 42 and the published BOTS settings', () => {
     const config = SelectorConfigSchema.parse({});
     assert.equal(config.type, 'sequential');
     assert.equal(config.seed, 42);
     assert.deepEqual(config.bots, {
-      m: 16,
-      lambda: 0.2,
-      rho: 0.2,
+      lambda: 0.1,
+      rho: 0.1,
       adaptiveRho: false,
-      targetReward: 1.0,
-      tau: 1.0,
-      doSample: false,
+      targetReward: 0.5,
+      tau: 0,
+      doSample: true,
     });
     assert.deepEqual(createSelector({ config: {}, taskCount: 4 }).next(4), [0, 1, 2, 3]);
   });
@@ -72,7 +71,7 @@ describe('createSelector', () => {
       const original = build();
       for (let k = 0; k < 3; k += 1) {
         const batch = original.next(4);
-        original.feedback(batch, batch.map((index) => (index % 3) / 2));
+        original.feedback(batch, batch.map((index) => (index % 3) / 2), batch.map(() => 4));
       }
       const resumed = build();
       resumed.restore(parseSelectorState(JSON.parse(JSON.stringify(original.state()))));
@@ -80,8 +79,8 @@ describe('createSelector', () => {
         const expected = original.next(4);
         assert.deepEqual(resumed.next(4), expected);
         const rates = expected.map((index) => (index % 2) / 1);
-        original.feedback(expected, rates);
-        resumed.feedback(expected, rates);
+        original.feedback(expected, rates, expected.map(() => 4));
+        resumed.feedback(expected, rates, expected.map(() => 4));
       }
     });
   }

@@ -16,7 +16,7 @@ function build(options: Partial<BotsOptions>, seed = 42): DifficultyBasedSelecto
     seed,
     weakPassRates: WEAK,
     strongPassRates: STRONG,
-    options: BotsOptionsSchema.parse({ m: 4, lambda: 0.2, rho: 0.2, tau: 0, ...options }),
+    options: BotsOptionsSchema.parse({ lambda: 0.2, rho: 0.2, tau: 0, doSample: false, ...options }),
   });
 }
 
@@ -28,10 +28,13 @@ function assertClose(actual: readonly number[], expected: readonly number[]): vo
   });
 }
 
-describe('BOTS update (m = 4, λ = 0.2, ρ = 0.2)', () => {
+// Every observation is over a group of 4 rollouts, so it is worth 4 trials (n = 4 below).
+const FOUR = (count: number) => Array.from({ length: count }, () => 4);
+
+describe('BOTS update (group of 4, λ = 0.2, ρ = 0.2)', () => {
   it('first feedback: capability, α, β by hand', () => {
     const selector = build({});
-    selector.feedback([0, 1], [0.5, 1.0]);
+    selector.feedback([0, 1], [0.5, 1.0], FOUR(2));
     const state = selector.state();
     // c = (mean p̂ − mean f0[R]) / (mean f1[R] − mean f0[R] + 1e-6)
     //   = (0.75 − 0.35) / (0.75 − 0.35 + 1e-6) = 0.4 / 0.400001 = 0.99999750000625; cap = c.
@@ -55,11 +58,11 @@ describe('BOTS update (m = 4, λ = 0.2, ρ = 0.2)', () => {
     // After the update p = [3/6, 5/6, 1.3199992/2.8] = [0.5, 0.8333, 0.4714].
     // target 0.5: scores [0, −0.3333, −0.0286] → top-2 [0, 2].
     const half = build({ targetReward: 0.5 });
-    half.feedback([0, 1], [0.5, 1.0]);
+    half.feedback([0, 1], [0.5, 1.0], FOUR(2));
     assert.deepEqual(half.next(2), [0, 2]);
     // target 0.8: scores [−0.3, −0.0333, −0.3286] → top-2 [1, 0].
     const high = build({ targetReward: 0.8 });
-    high.feedback([0, 1], [0.5, 1.0]);
+    high.feedback([0, 1], [0.5, 1.0], FOUR(2));
     assert.deepEqual(high.next(2), [1, 0]);
   });
 
@@ -69,10 +72,10 @@ describe('BOTS update (m = 4, λ = 0.2, ρ = 0.2)', () => {
 
   it('second feedback: capability EMA and adaptive ρ halving', () => {
     const selector = build({ adaptiveRho: true });
-    selector.feedback([0, 1], [0.5, 1.0]);
+    selector.feedback([0, 1], [0.5, 1.0], FOUR(2));
     // First update: interpolation errors |0.599999 − 0.5| and |0.899999 − 1| average 0.1 < 0.25.
     assert.equal(selector.state().rho, 0.2);
-    selector.feedback([2], [1.0]);
+    selector.feedback([2], [1.0], FOUR(1));
     const state = selector.state();
     // c2 = (1 − 0) / (0.4 − 0 + 1e-6) = 2.49999375; cap = 0.9·0.9999975 + 0.1·2.49999375 = 1.149997125
     const capability = 0.9 * (0.4 / 0.400001) + 0.1 * (1 / 0.400001);
@@ -104,20 +107,39 @@ describe('BOTS update (m = 4, λ = 0.2, ρ = 0.2)', () => {
     assert.equal(selector.metrics()['selector/capability'], state.capability);
   });
 
-  it('a task fed back twice counts once with its mean pass rate', () => {
+  it('a task fed back twice counts once, its trials pooled', () => {
     const repeated = build({});
-    repeated.feedback([0, 1, 0], [0.25, 1.0, 0.75]);
+    repeated.feedback([0, 1, 0], [0.25, 1.0, 0.75], FOUR(3));
     const single = build({});
-    single.feedback([0, 1], [0.5, 1.0]);
+    single.feedback([0, 1], [0.5, 1.0], [8, 4]);
     assert.deepEqual(repeated.state(), single.state());
+  });
+
+  it('an observation is worth the rollouts actually run, not a fixed constant', () => {
+    // p̂ = 0.5 over n rollouts: α0 = 0.8 + 0.2 + 0.8·n·0.5 + 0.2·n·0.5 = 1 + n/2, β0 the same,
+    // so the belief's pseudo-count α0 + β0 = 2 + n (Trinity's m = 16 would make it 18 for any n).
+    for (const n of [2, 8]) {
+      const selector = build({});
+      selector.feedback([0, 1], [0.5, 0.5], [n, n]);
+      const { alphas, betas } = selector.state();
+      assertClose([(alphas[0] ?? 0) + (betas[0] ?? 0)], [2 + n]);
+    }
   });
 
   it('empty feedback changes nothing; bad feedback is refused', () => {
     const selector = build({});
-    selector.feedback([], []);
+    selector.feedback([], [], FOUR(0));
     assert.equal(selector.state().capability, null);
-    assert.throws(() => selector.feedback([3], [0.5]), RangeError);
-    assert.throws(() => selector.feedback([0], [-0.1]), RangeError);
+    assert.throws(() => selector.feedback([3], [0.5], FOUR(1)), RangeError);
+    assert.throws(() => selector.feedback([0], [-0.1], FOUR(1)), RangeError);
+    assert.throws(() => selector.feedback([0], [0.5], [0]), /trial count 0/);
+    assert.throws(() => selector.feedback([0], [0.5], [1.5]), /trial count 1.5/);
+    assert.throws(() => selector.feedback([0, 1], [0.5, 0.5], [4]), RangeError);
+  });
+
+  it('defaults are the published BOTS run: target 0.5, Thompson sampling, τ = 0, λ = ρ = 0.1', () => {
+    assert.deepEqual(BotsOptionsSchema.parse({}), { lambda: 0.1, rho: 0.1, adaptiveRho: false, targetReward: 0.5, tau: 0, doSample: true });
+    assert.throws(() => BotsOptionsSchema.parse({ m: 16 }), /m/, 'the pseudo-count scale is the group size, not a setting');
   });
 
   it('refuses reference pass rates outside [0, 1]', () => {
@@ -140,7 +162,7 @@ describe('BOTS sampling', () => {
     // scores [0, −0.333333, −0.028572] / 0.05 = [0, −6.667, −0.571];
     // exp = [1, 0.00127, 0.56472], sum 1.56599 → P = [0.6386, 0.0008, 0.3606].
     const selector = build({ targetReward: 0.5, tau: 0.05 });
-    selector.feedback([0, 1], [0.5, 1.0]);
+    selector.feedback([0, 1], [0.5, 1.0], FOUR(2));
     const trials = 4000;
     const counts = [0, 0, 0];
     for (let i = 0; i < trials; i += 1) {
@@ -183,7 +205,7 @@ describe('BOTS sampling', () => {
     const run = (selector: DifficultyBasedSelector, steps: number): number[][] =>
       Array.from({ length: steps }, (_, step) => {
         const batch = selector.next(2);
-        selector.feedback(batch, batch.map((index) => ((index + step) % 4) / 4));
+        selector.feedback(batch, batch.map((index) => ((index + step) % 4) / 4), FOUR(batch.length));
         return batch;
       });
     for (const options of [{ doSample: true, tau: 0 }, { doSample: true, tau: 0.5 }]) {

@@ -27,10 +27,11 @@ describe('sequential selector', () => {
 
   it('validates feedback even though it ignores it', () => {
     const selector = new SequentialSelector(5, 42);
-    selector.feedback([0, 4], [0.5, 1]);
-    assert.throws(() => selector.feedback([5], [0.5]), RangeError);
-    assert.throws(() => selector.feedback([1], [1.5]), RangeError);
-    assert.throws(() => selector.feedback([1, 2], [0]), RangeError);
+    selector.feedback([0, 4], [0.5, 1], [4, 4]);
+    assert.throws(() => selector.feedback([5], [0.5], [4]), RangeError);
+    assert.throws(() => selector.feedback([1], [1.5], [4]), RangeError);
+    assert.throws(() => selector.feedback([1, 2], [0], [4, 4]), RangeError);
+    assert.throws(() => selector.feedback([1], [0.5], [0]), RangeError);
   });
 });
 
