@@ -241,6 +241,30 @@ export const ERROR_REMEDIES = {
     cause: 'The worker saved full weights where the publish method loads a LoRA adapter, or the reverse.',
     fix: 'Make `learner.publish.method` match how the worker trains (LoRA or full fine-tune).',
   },
+  RC_ERR_DATA_NOT_FOUND: {
+    cause: 'The hub has no dataset of that name (or not at that revision), or it is private and no token was sent.',
+    fix: 'Check the name as the hub page shows it (`openai/gsm8k`) and `--revision`; for a private dataset set HF_TOKEN.',
+  },
+  RC_ERR_DATA_UNAUTHORIZED: {
+    cause: 'The dataset is gated or private, and the request had no token or one without access.',
+    fix: 'Accept the dataset\'s terms on its hub page, create a read token and set HF_TOKEN to it.',
+  },
+  RC_ERR_DATA_UNREACHABLE: {
+    cause: 'The hub (or its file storage) did not answer: no network, a proxy, or a mirror that is down.',
+    fix: 'Check the network; set HF_ENDPOINT to a reachable mirror; run the same command again, it resumes where it stopped.',
+  },
+  RC_ERR_DATA_BAD_RESPONSE: {
+    cause: 'The hub answered with something other than the listing or file that was asked for.',
+    fix: 'Check HF_ENDPOINT: it must be the hub\'s root URL (https://huggingface.co or a mirror of its API).',
+  },
+  RC_ERR_DATA_NO_FILES: {
+    cause: 'The dataset holds no parquet files and the hub has not converted it to parquet (a loading script, or a format the viewer cannot read).',
+    fix: 'Download its files another way and point a `jsonl` or `huggingface` task reader at them.',
+  },
+  RC_ERR_DATA_CORRUPT: {
+    cause: 'A downloaded file has the wrong size or checksum (a broken connection, a proxy that changed it).',
+    fix: 'Run the same command again: the file is downloaded anew.',
+  },
   RC_ERR_SERVER_INTERNAL: {
     cause: 'Something failed that rollcall did not expect: a bug.',
     fix: 'Report it with the message and the proxy\'s log lines around it; the call is recorded as failed.',

@@ -31,9 +31,9 @@ describe('ProgressDisplay on a terminal', () => {
     clock.ms = 300;
     display.rolloutFinished(0, false);
     assert.deepEqual(writes, [
-      `\rstep 1/10 | rollouts 0/4 | reward - | success - | failed 0 | elapsed 0:00 | ETA -${CLEAR}`,
+      `\rstep 1/10 | train rollouts 0/4 | reward - | success - | failed 0 | elapsed 0:00 | ETA -${CLEAR}`,
       // Half the step in 0.3 s → the whole run of 10 steps in 6 s, 5.7 s of it left.
-      '\rstep 1/10 | rollouts 2/4 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:00' +
+      '\rstep 1/10 | train rollouts 2/4 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:00' +
         ` | ETA 0:06${CLEAR}`,
     ]);
     assert.ok(writes.every((w) => !w.includes('\n')));
@@ -66,7 +66,7 @@ describe('ProgressDisplay on a terminal', () => {
   it('cuts the line to the terminal width so \\r can still rewrite it', () => {
     const { writes, display } = harness({ isTTY: true, columns: 40 });
     display.beginStep(1, 64);
-    assert.equal(writes[0], `\r${'step 1/10 | rollouts 0/64 | reward - | '.slice(0, 39)}${CLEAR}`);
+    assert.equal(writes[0], `\r${'step 1/10 | train rollouts 0/64 | reward - | '.slice(0, 39)}${CLEAR}`);
   });
 
   it('clears the line for a log message and draws it again on the next refresh', () => {
@@ -75,7 +75,7 @@ describe('ProgressDisplay on a terminal', () => {
     display.clear();
     display.rolloutFinished(1, true); // drawn despite the interval: the line was erased
     assert.equal(writes[1], `\r${CLEAR}`);
-    assert.match(writes[2] ?? '', /^\rstep 1\/10 \| rollouts 1\/2/);
+    assert.match(writes[2] ?? '', /^\rstep 1\/10 \| train rollouts 1\/2/);
   });
 
   it('ends with the final status and a newline on stop', () => {
@@ -85,7 +85,7 @@ describe('ProgressDisplay on a terminal', () => {
     clock.ms = 5000;
     display.endStep();
     display.stop();
-    assert.match(writes.at(-2) ?? '', /^\rstep 10\/10 \| rollouts 1\/1 .* ETA 0:00\x1b\[K$/);
+    assert.match(writes.at(-2) ?? '', /^\rstep 10\/10 \| train rollouts 1\/1 .* ETA 0:00\x1b\[K$/);
     assert.equal(writes.at(-1), '\n');
   });
 
@@ -117,9 +117,9 @@ describe('ProgressDisplay on a plain stream', () => {
     display.endStep();
     display.stop();
     assert.deepEqual(writes, [
-      'step 1/10 | rollouts 0/2 | reward - | success - | failed 0 | elapsed 0:00 | ETA -\n',
-      'step 1/10 | rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:30 | ETA 4:30\n',
-      'step 1/10 | rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:31 | ETA 4:39\n',
+      'step 1/10 | train rollouts 0/2 | reward - | success - | failed 0 | elapsed 0:00 | ETA -\n',
+      'step 1/10 | train rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:30 | ETA 4:30\n',
+      'step 1/10 | train rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:31 | ETA 4:39\n',
     ]);
     assert.ok(writes.every((w) => !w.includes('\r') && !w.includes('\x1b')));
   });
