@@ -18,7 +18,7 @@
  * step's judged rollouts; failed rollouts (errors, timeouts) count as done and are shown apart.
  * The ETA uses the average duration of the training steps finished since the display started (a
  * resumed run measures only its own steps); during the first step it extrapolates from rollouts
- * done. A validation phase is not a step: it does not count toward the steps finished.
+ * done. A validation phase is not a step: its time is spread over the steps finished.
  */
 
 import { formatStatusLine, type ProgressPhase, type ProgressSnapshot } from './progress-format.ts';
@@ -75,8 +75,10 @@ export class ProgressDisplay {
    */
   beginStep(step: number, rolloutsTotal: number, phase: ProgressPhase = 'train'): void {
     if (phase === 'train') this.firstStep ??= step;
+    // A log (not a terminal) gets a line whenever the phase changes, so it shows every validation.
+    const isNewPhase = phase !== this.snapshot.phase;
     this.snapshot = this.emptySnapshot(step, rolloutsTotal, phase);
-    this.refresh(this.options.isTTY);
+    this.refresh(this.options.isTTY || isNewPhase);
   }
 
   /** A rollout was judged: its reward and whether it succeeded. */
@@ -101,12 +103,13 @@ export class ProgressDisplay {
     this.refresh(false);
   }
 
-  /** The step is over (learner update included): it now counts toward the ETA. A validation does not. */
+  /**
+   * The step is over (learner update included): it now counts toward the ETA. A validation is not
+   * a step, but its time is part of the run, so it is spread over the steps done.
+   */
   endStep(): void {
-    if (this.snapshot.phase === 'train') {
-      this.stepsFinished += 1;
-      this.lastStepEndAt = this.now();
-    }
+    if (this.snapshot.phase === 'train') this.stepsFinished += 1;
+    if (this.stepsFinished > 0) this.lastStepEndAt = this.now();
     this.refresh(this.options.isTTY);
   }
 

@@ -63,6 +63,27 @@ describe('ProgressDisplay on a terminal', () => {
     assert.match(display.line(), /step 52\/100 .* elapsed 1:20 \| ETA 48:40$/);
   });
 
+  it('says whether it counts training or validation rollouts, and a validation is not a step of the ETA', () => {
+    const { display, clock } = harness({ isTTY: true, totalSteps: 100 });
+    display.beginStep(1, 8);
+    assert.match(display.line(), /^step 1\/100 \| train rollouts 0\/8 \|/);
+    clock.ms = 60_000;
+    display.endStep();
+    display.beginStep(1, 32, 'validation');
+    assert.match(display.line(), /^step 1\/100 \| validation rollouts 0\/32 \|/);
+    clock.ms = 600_000; // a long validation
+    display.endStep();
+    display.beginStep(2, 8);
+    // One step finished; its 60 s and the 540 s validation after it make 600 s a step, 99 to run.
+    assert.match(display.line(), /ETA 16:30:00$/);
+  });
+
+  it('shows a title instead of a step count for a run without steps (eval)', () => {
+    const { display } = harness({ isTTY: false, title: 'eval' });
+    display.beginStep(0, 6, 'validation');
+    assert.match(display.line(), /^eval \| validation rollouts 0\/6 \| reward - /);
+  });
+
   it('cuts the line to the terminal width so \\r can still rewrite it', () => {
     const { writes, display } = harness({ isTTY: true, columns: 40 });
     display.beginStep(1, 64);
