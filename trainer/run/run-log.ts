@@ -6,7 +6,8 @@ import { appendFileSync } from 'node:fs';
  * with a count instead of once per call.
  *
  * Policy: an entry that can repeat has a key — a multi-line trainer entry (a workflow's stderr)
- * is keyed by its body, a proxy warning or error by its message, error message and code. The first
+ * is keyed by its body with every number masked, a proxy warning or error by its message, error
+ * message and code. The first
  * entry of a key is written in full, as it happens; later ones are only counted, and the count
  * is written (`repeated N more times since …`) at the next flush: every `flushIntervalMs`, when
  * asked, and at close. One-line trainer entries are never grouped: each names its rollout.
@@ -36,7 +37,8 @@ export class RunLog {
     const newline = text.indexOf('\n');
     if (newline === -1) return this.write(`${at} ${text}\n`);
     const body = text.slice(newline + 1);
-    this.grouped(`trainer\n${body}`, at, `${text.slice(0, newline)} ${body.trimStart().split('\n', 1)[0]}`, `${at} ${text}\n`);
+    // Stacks of one failure differ only in numbers (line numbers, `Promise.all (index 7)`).
+    this.grouped(`trainer\n${body.replace(/\d+/g, '#')}`, at, `${text.slice(0, newline)} ${body.trimStart().split('\n', 1)[0]}`, `${at} ${text}\n`);
   }
 
   /** One JSON line of the embedded proxy's logger; warnings and errors repeat in groups. */

@@ -20,7 +20,7 @@ test('16 identical failures write one full example and one count, not 16 stacks'
   const { file, log } = newLog();
   for (let i = 0; i < 16; i++) {
     log.proxyLine(proxyError(`req-${i}`));
-    log.line(`rollout ro_${i} stderr:\n${STACK}`);
+    log.line(`rollout ro_${i} stderr:\n${STACK}\n    at async Promise.all (index ${i})`);
     log.line(`rollout ro_${i} task train:${i} attempt 0 failed (crashed): 502 Could not connect to the engine`);
   }
   log.close();
