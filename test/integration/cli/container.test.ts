@@ -114,9 +114,10 @@ test('`docker run IMAGE serve --upstream URL` (CMD replaced, as the README says)
     // The image's HEALTHCHECK, run as Docker runs it: inside the container's environment.
     const [check, ...checkArgs] = stage.healthcheck;
     await execute(check === 'node' ? process.execPath : (check as string), checkArgs, { env: { ...process.env, ROLLCALL_PORT: String(port) } });
-  } finally {
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0, 'docker stop closes the server and the database cleanly');
+  } finally {
+    if (running.child.exitCode === null) running.child.kill('SIGKILL');
   }
 });
 
