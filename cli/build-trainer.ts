@@ -88,7 +88,8 @@ export async function startRun(session: RunSession): Promise<StartedRun> {
   try {
     await checkEnginesAtStart(config);
     started.proxy = await startProxyForTraining(config.proxy, session.run.databaseFile, session.runLog);
-    const { publish } = config.learner;
+    // Without the learner (eval without a checkpoint) no adapter is published: the engine's own model is evaluated.
+    const publish = session.usesLearner ? config.learner.publish : undefined;
     const model = config.rollout.model ?? policyModelName(publish, started.proxy.engineModel);
     if (model === null && publish?.method === 'sglang-lora') throw new Error(`rollout.model: the engine reported no model name to build "<base>:${publish.loraName}" from; set it`);
     const publisher = openPublisher(session, learner);
