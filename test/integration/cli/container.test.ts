@@ -81,7 +81,8 @@ function dockerRun(container: Container, args: string[], env: Record<string, str
 }
 
 async function waitForBanner(running: Running): Promise<void> {
-  for (let i = 0; i < 200 && !/rollcall proxy ready/.test(running.output()); i++) {
+  // Up to 60 s: a loaded machine can be slow to start Node; a crash ends the wait at once.
+  for (let i = 0; i < 1200 && !/rollcall proxy ready/.test(running.output()); i++) {
     if (running.child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
