@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { scriptFlavourTasks, type Behaviour } from '../../support/flavour-scripts.ts';
+import { exampleDataFlags } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,7 +37,7 @@ type RolloutRow = { id: string; task_id: string; reward: number; is_success: num
 for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python']) {
   test(`flavour ${flavour}: tool call then boxed answer, a tool error, a malformed call and a wrong answer, all recorded and judged right`, async () => {
     const runsDir = mkdtempSync(join(tmpdir(), `rollcall-${flavour}-`));
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, '--backbone', 'debug', '--steps', '1'], {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, ...exampleDataFlags(), '--backbone', 'debug', '--steps', '1'], {
       cwd: ROOT,
       env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_RUNS_DIR: runsDir },
     });
