@@ -17,6 +17,8 @@ import type { RunFolder } from '../trainer/run/run-folder.ts';
 import { createSelector } from '../trainer/selectors/create-selector.ts';
 import { describeTasks, readTasks } from '../trainer/tasks/read-tasks.ts';
 import { createWorkflowRunner } from '../trainer/workflows/create-runner.ts';
+import { startPythonHost, type PythonHost } from '../trainer/function-service/python-host.ts';
+import { pythonHostPlan } from '../trainer/function-service/python-plan.ts';
 import type { ProxyHandle } from './embedded-proxy.ts';
 
 /** Numeric task columns the selector asked for, from task metadata. */
@@ -27,6 +29,7 @@ function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]):
 /** Closes what a run opened, whether or not it got as far as building every part. */
 export async function closeRun(deps: TrainerDeps | undefined, proxy: ProxyHandle): Promise<void> {
   deps?.sink.close();
+  await deps?.pythonHost?.close();
   await deps?.publisher?.close();
   await deps?.learner.close();
   await deps?.admin.close();
@@ -35,16 +38,31 @@ export async function closeRun(deps: TrainerDeps | undefined, proxy: ProxyHandle
 
 /** Builds every part of a run from its configuration; fails early, with a clear message, on what cannot work. */
 export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: ProxyHandle, signal: AbortSignal, out: NodeJS.WriteStream): Promise<TrainerDeps> {
-  const { config, baseDir } = loaded;
   const log = (line: string) => appendFileSync(run.logFile, `${new Date().toISOString()} ${line}\n`);
+  // The Python process of `type: python` functions starts first: the runner and judge call it.
+  const plan = pythonHostPlan(loaded.config, loaded.baseDir, log);
+  const pythonHost = plan === null ? undefined : await startPythonHost(plan);
+  try {
+    return await buildParts(loaded, run, proxy, { signal, out, log, pythonHost });
+  } catch (error) {
+    await pythonHost?.close();
+    throw error;
+  }
+}
+
+type BuildContext = { signal: AbortSignal; out: NodeJS.WriteStream; log: (line: string) => void; pythonHost: PythonHost | undefined };
+
+async function buildParts(loaded: LoadedConfig, run: RunFolder, proxy: ProxyHandle, { signal, out, log, pythonHost }: BuildContext): Promise<TrainerDeps> {
+  const { config, baseDir } = loaded;
+  const services = pythonHost === undefined ? {} : { python: pythonHost };
   const trainTasks = await readTasks(config.tasks.train, baseDir);
   const validationTasks = config.tasks.validation === undefined ? [] : await readTasks(config.tasks.validation, baseDir);
   log(`train tasks: ${describeTasks(trainTasks)}`);
   if (validationTasks.length > 0) log(`validation tasks: ${describeTasks(validationTasks)}`);
-  const runner = createWorkflowRunner(config.workflow, baseDir);
+  const runner = createWorkflowRunner(config.workflow, baseDir, services);
   const check = await runner.check();
   if (!check.ok) throw new Error(`workflow: ${check.message}`);
-  const judge = await buildJudge(config.judge, baseDir);
+  const judge = await buildJudge(config.judge, baseDir, services);
   let learner: Learner;
   if (config.learner.type === 'worker') {
     out.write(`waiting for the learner at ${config.learner.url} (GET /health)…\n`);
@@ -72,6 +90,7 @@ export async function buildTrainer(loaded: LoadedConfig, run: RunFolder, proxy: 
     model: model ?? 'default',
     runner,
     judge,
+    ...(pythonHost === undefined ? {} : { pythonHost }),
     learner,
     ...(publisher === undefined ? {} : { publisher }),
     selector,

@@ -6,7 +6,7 @@ import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig }
 import { buildTrainer, closeRun } from './build-trainer.ts';
 import { startProxyForTraining } from './embedded-proxy.ts';
 
-export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]]';
+export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]] [--workflow-url URL] [--judge-url URL]';
 
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
@@ -14,7 +14,7 @@ const fmt = (value: number | undefined): string => (value === undefined ? '-' : 
 export async function trainCommand(argv: string[]): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'string' }, 'resume-latest': { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'string' }, 'resume-latest': { type: 'boolean' }, 'workflow-url': { type: 'string' }, 'judge-url': { type: 'string' } }, strict: true }));
   } catch (error) {
     process.stderr.write(`rollcall train: ${(error as Error).message}\n${TRAIN_USAGE}\n`);
     process.exitCode = 2;
@@ -39,7 +39,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   let loaded;
   try {
-    loaded = loadTrainerConfig(values.conf, { ...(backbone === undefined ? {} : { backbone }), ...(steps === undefined ? {} : { steps }) });
+    const services = { ...(values['workflow-url'] === undefined ? {} : { workflowUrl: values['workflow-url'] }), ...(values['judge-url'] === undefined ? {} : { judgeUrl: values['judge-url'] }) };
+    loaded = loadTrainerConfig(values.conf, { ...(backbone === undefined ? {} : { backbone }), ...(steps === undefined ? {} : { steps }), ...services });
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : `rollcall train: ${(error as Error).message}`}\n`);
     process.exitCode = 2;

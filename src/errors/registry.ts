@@ -58,6 +58,9 @@ export const ERROR_CODES = {
   RC_ERR_JUDGE_EXPORT_NOT_FUNCTION: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_EXPORT_SIGNATURE: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_BAD_RESULT: spec(500, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_FAILED: spec(502, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_TIMEOUT: spec(504, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_UNREACHABLE: spec(502, 'judge_error', '{detail}', true),
   RC_ERR_TASKS_NOT_FOUND: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_JSON: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_ROW: spec(400, 'task_error', '{detail}'),
@@ -77,6 +80,7 @@ export const ERROR_CODES = {
   RC_ERR_PUBLISH_REJECTED: spec(502, 'publish_error', '{detail}'),
   RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
   RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
+  RC_ERR_PYTHON_SERVICE_START: spec(500, 'python_error', '{detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

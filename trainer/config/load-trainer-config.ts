@@ -29,6 +29,7 @@ export const TRAINER_ENV = {
   ROLLCALL_ENGINE: 'proxy.engine.kind',
   ROLLCALL_RUNS_DIR: 'runsDir',
   ROLLCALL_LEARNER_URL: 'learner.url',
+  ROLLCALL_PYTHON: 'workflow.python and judge.python, where their type is python',
 } as const;
 
 function applyEnvironment(input: Record<string, Record<string, unknown> | undefined>, env: NodeJS.ProcessEnv): void {
@@ -39,10 +40,26 @@ function applyEnvironment(input: Record<string, Record<string, unknown> | undefi
   if (env.ROLLCALL_UPSTREAM || env.ROLLCALL_ENGINE) input.proxy = { ...proxy, engine };
   if (env.ROLLCALL_RUNS_DIR) (input as Record<string, unknown>).runsDir = env.ROLLCALL_RUNS_DIR;
   if (env.ROLLCALL_LEARNER_URL) input.learner = { ...input.learner, url: env.ROLLCALL_LEARNER_URL };
+  if (env.ROLLCALL_PYTHON) {
+    for (const section of ['workflow', 'judge'] as const) {
+      if (input[section]?.type === 'python') input[section] = { ...input[section], python: env.ROLLCALL_PYTHON };
+    }
+  }
+}
+
+/**
+ * `--workflow-url`/`--judge-url` (what `rollcall.tune()` passes): the section becomes an HTTP
+ * service at that URL, keeping only the keys that still apply (time limit; rewards and madness).
+ */
+function applyServiceUrls(input: Record<string, Record<string, unknown> | undefined>, overrides: ConfigOverrides): void {
+  const keep = (section: Record<string, unknown> | undefined, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((key) => section?.[key] !== undefined).map((key) => [key, section?.[key]]));
+  if (overrides.workflowUrl !== undefined) input.workflow = { ...keep(input.workflow, ['timeoutMs']), type: 'http', url: overrides.workflowUrl };
+  if (overrides.judgeUrl !== undefined) input.judge = { ...keep(input.judge, ['timeoutMs', 'rewards', 'madness']), type: 'http', url: overrides.judgeUrl };
 }
 
 /** Command-line overrides applied on top of the file (flags win). */
-export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number };
+export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number; workflowUrl?: string; judgeUrl?: string };
 
 /** Reads and validates a trainer YAML; paths in it are relative to the file's folder. */
 export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -59,6 +76,7 @@ export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {},
   applyEnvironment(input, env);
   if (overrides.backbone !== undefined) input.learner = { ...input.learner, type: overrides.backbone };
   if (overrides.steps !== undefined) input.schedule = { ...input.schedule, steps: overrides.steps };
+  applyServiceUrls(input, overrides);
   const result = TrainerConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(path, problemLines(result.error));
   const config = { ...result.data, experiment: result.data.experiment ?? basename(path, extname(path)) };

@@ -33,7 +33,7 @@ const EXPECTED: Record<Behaviour, { reward: number; calls: number; malformed: bo
 
 type RolloutRow = { id: string; task_id: string; reward: number; is_success: number; metadata_json: string };
 
-for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python']) {
+for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python', 'python-command']) {
   test(`flavour ${flavour}: tool call then boxed answer, a tool error, a malformed call and a wrong answer, all recorded and judged right`, async () => {
     const runsDir = mkdtempSync(join(tmpdir(), `rollcall-${flavour}-`));
     const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, '--backbone', 'debug', '--steps', '1'], {
