@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 from .threads import shared_pool
 
@@ -96,8 +96,19 @@ async def _await_value(value: Any, label: str, timeout_s: Optional[float]) -> Ou
     return await _run_on_loop(value, label, timeout_s)
 
 
+async def _guarded(awaitable: Any) -> Tuple[bool, Any]:
+    """A task that ends in SystemExit or KeyboardInterrupt would stop the whole event loop: a
+    function's ``sys.exit()`` becomes its report instead. Cancellation still propagates."""
+    try:
+        return True, await awaitable
+    except asyncio.CancelledError:
+        raise
+    except BaseException as error:
+        return False, error
+
+
 async def _run_on_loop(awaitable: Any, label: str, timeout_s: Optional[float]) -> Outcome:
-    task = asyncio.ensure_future(awaitable)
+    task = asyncio.ensure_future(_guarded(awaitable))
     try:
         done, _ = await asyncio.wait({task}, timeout=timeout_s)
     except asyncio.CancelledError:
@@ -109,30 +120,33 @@ async def _run_on_loop(awaitable: Any, label: str, timeout_s: Optional[float]) -
         return _timed_out(label, timeout_s or 0, stack)
     if task.cancelled():
         return Outcome(error_type="cancelled", message=f"{label} was cancelled")
-    error = task.exception()
-    return raised(error) if error is not None else Outcome(value=task.result())
+    returned, value = task.result()
+    return Outcome(value=value) if returned else raised(value)
 
 
 async def _run_on_thread(fn: Callable[..., Any], args: tuple, kwargs: dict, label: str,
                          timeout_s: Optional[float]) -> Outcome:
     ident: List[Optional[int]] = [None]
 
-    def run() -> Any:
+    def run() -> Tuple[bool, Any]:
+        # Never raises: some exceptions (StopIteration) cannot cross into an asyncio future, and a
+        # function's SystemExit must become its report, not the thread's end.
         ident[0] = threading.get_ident()
-        return fn(*args, **kwargs)
+        try:
+            return True, fn(*args, **kwargs)
+        except BaseException as error:
+            return False, error
 
     context = contextvars.copy_context()
     future = asyncio.get_running_loop().run_in_executor(shared_pool(), context.run, run)
-    # A late result or error of an abandoned call is dropped; retrieving it keeps asyncio quiet.
-    future.add_done_callback(lambda f: f.cancelled() or f.exception())
     done, _ = await asyncio.wait({future}, timeout=timeout_s)
     if not done:
         note = "; its thread keeps running (Python cannot stop a thread) and its result will be dropped"
         return _timed_out(label, timeout_s or 0, thread_stack(ident[0]), note)
-    error = future.exception()
-    if error is not None:
-        return raised(error)
-    return await _await_value(future.result(), label, timeout_s)
+    returned, value = future.result()
+    if not returned:
+        return raised(value)
+    return await _await_value(value, label, timeout_s)
 
 
 async def invoke(fn: Callable[..., Any], args: tuple, kwargs: dict, label: str,

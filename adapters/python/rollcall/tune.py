@@ -145,23 +145,22 @@ def tune(workflow_func: Callable[..., Any], judge_func: Optional[Callable[..., A
 def _run_training(args: List[str], service: BackgroundService, env: Dict[str, str]) -> str:
     # Its own session: a terminal's Ctrl-C reaches only this process, which passes on exactly one
     # SIGINT (a second one would make the trainer stop without closing the run).
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
     run_dir = None
     interrupted = False
-    try:
+    with subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True) as process:
         try:
-            run_dir = _pass_through(process)
-        except KeyboardInterrupt:
-            interrupted = True
-            process.send_signal(signal.SIGINT)
-            run_dir = _pass_through(process)
-        code = process.wait()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        service.stop()
-        _append_stats(run_dir, service.stats())
+            try:
+                run_dir = _pass_through(process)
+            except KeyboardInterrupt:
+                interrupted = True
+                process.send_signal(signal.SIGINT)
+                run_dir = _pass_through(process)
+            code = process.wait()
+        finally:
+            if process.poll() is None:
+                process.kill()
+            service.stop()
+            _append_stats(run_dir, service.stats())
     if interrupted:
         raise KeyboardInterrupt
     if code != 0:
