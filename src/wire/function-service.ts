@@ -104,7 +104,7 @@ export const JudgeCallWireSchema = z.strictObject({
 });
 
 export const JudgeRequestSchema = z.strictObject({
-  task: ServiceTaskSchema,
+  task: ServiceTaskSchema.extend({ index: ServiceTaskSchema.shape.index.optional() }),
   output: WorkflowOutputSchema,
   context: z.strictObject({
     calls: z.array(JudgeCallWireSchema).describe('The rollout\'s completed calls, in order'),

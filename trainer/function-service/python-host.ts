@@ -29,8 +29,11 @@ export type PythonHostOptions = {
 
 export type PythonHost = {
   readonly url: string;
-  /** Why the process is gone, or null while it runs. */
-  goneReason(): string | null;
+  /**
+   * Why the process is gone, or null while it runs. After a failed request pass `waitMs`: a
+   * process that just died closes its port before its exit is seen here.
+   */
+  goneReason(waitMs?: number): Promise<string | null>;
   /** The service's counters, or null when it does not answer. */
   stats(): Promise<ServiceStats | null>;
   /** Logs the counters, closes stdin, waits for the exit; SIGTERM then SIGKILL if it lingers. */
@@ -105,14 +108,25 @@ export function startPythonHost(options: PythonHostOptions): Promise<PythonHost>
       ready = announced;
       clearTimeout(timer);
       options.log(`python service ${announced.url} (pid ${announced.pid}) serves workflow ${announced.workflow ?? '-'}, judge ${announced.judge ?? '-'}`);
-      resolve(hostHandle(announced.url, child, exited, () => (exit === null ? null : `${exit}; see the run log for its stderr`), options.log));
+      const reason = () => (exit === null ? null : `${exit}; see the run log for its stderr`);
+      resolve(hostHandle({ url: announced.url, child, exited, reason, log: options.log }));
     });
   });
 }
 
-function hostHandle(url: string, child: ChildProcess, exited: Promise<void>, goneReason: () => string | null, log: (line: string) => void): PythonHost {
+type HostState = { url: string; child: ChildProcess; exited: Promise<void>; reason: () => string | null; log: (line: string) => void };
+
+function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+}
+
+function hostHandle({ url, child, exited, reason, log }: HostState): PythonHost {
+  const goneReason = async (waitMs = 0): Promise<string | null> => {
+    if (reason() === null && waitMs > 0) await within(exited, waitMs);
+    return reason();
+  };
   const stats = async (): Promise<ServiceStats | null> => {
-    if (goneReason() !== null) return null;
+    if (reason() !== null) return null;
     try {
       const response = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(2_000) });
       const parsed = ServiceStatsSchema.safeParse(await response.json());
@@ -126,10 +140,9 @@ function hostHandle(url: string, child: ChildProcess, exited: Promise<void>, gon
     const counters = await stats();
     if (counters !== null) log(`python functions: ${JSON.stringify(counters)}`);
     child.stdin?.end();
-    const wait = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
-    if (await wait(STOP_GRACE_MS)) return;
+    if (await within(exited, STOP_GRACE_MS)) return;
     signalGroup(child, 'SIGTERM');
-    if (await wait(STOP_GRACE_MS)) return;
+    if (await within(exited, STOP_GRACE_MS)) return;
     signalGroup(child, 'SIGKILL');
     await exited;
   };

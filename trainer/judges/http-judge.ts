@@ -22,11 +22,13 @@ export type HttpJudgeOptions = {
   timeoutMs: number;
   /** Names the judge in messages: `judge service http://host/judge`, `python judge judge.py:judge`. */
   label: string;
-  /** Why the service is gone (its process exited), or null while it runs. */
-  goneReason?: () => string | null;
+  /** Why the service is gone (its process exited), or null while it runs; see `PythonHost`. */
+  goneReason?: (waitMs?: number) => Promise<string | null>;
 };
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** After a failed connection, how long to wait for a service process's exit to name the cause. */
+const GONE_WAIT_MS = 5_000;
 
 function verdict(options: HttpJudgeOptions, answer: ServiceAnswer): JudgeResult {
   switch (answer.kind) {
@@ -55,7 +57,7 @@ export function createHttpJudge(options: HttpJudgeOptions): Judge {
       answer = await callService({ url: options.url, headers: options.headers ?? {}, body, timeoutMs: options.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES, signal });
     } catch (error) {
       if (signal.aborted) throw judgeError('RC_ERR_JUDGE_SERVICE_TIMEOUT', `${options.label} did not answer within ${options.timeoutMs} ms`, error);
-      const gone = options.goneReason?.() ?? null;
+      const gone = (await options.goneReason?.(GONE_WAIT_MS)) ?? null;
       throw judgeError('RC_ERR_JUDGE_SERVICE_UNREACHABLE', gone ?? `${options.label} could not be reached: ${(error as Error).message}`, error);
     }
     return verdict(options, answer);

@@ -40,7 +40,7 @@ export async function buildJudge(config: JudgeConfig, baseDir: string, services:
     case 'python': {
       const host = services.python;
       if (host === undefined) throw new Error('judge type "python" needs the run\'s Python service');
-      judge = createHttpJudge({ url: `${host.url}${SERVICE_ROUTES.judge}`, timeoutMs: config.timeoutMs, label: `python judge ${config.module}`, goneReason: () => host.goneReason() });
+      judge = createHttpJudge({ url: `${host.url}${SERVICE_ROUTES.judge}`, timeoutMs: config.timeoutMs, label: `python judge ${config.module}`, goneReason: (waitMs) => host.goneReason(waitMs) });
       break;
     }
   }

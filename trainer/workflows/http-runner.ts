@@ -26,10 +26,13 @@ export type ServiceEndpoint = {
   timeoutMs: number;
   /** Names the service in messages: `workflow endpoint http://host/path`, `python workflow agent.py:run`. */
   label: string;
-  /** Why the service is gone (its process exited), or null while it runs. */
-  goneReason?: () => string | null;
+  /** Why the service is gone (its process exited), or null while it runs; see `PythonHost`. */
+  goneReason?: (waitMs?: number) => Promise<string | null>;
   check?: () => Promise<WorkflowCheck>;
 };
+
+/** After a failed connection, how long to wait for a service process's exit to name the cause. */
+const GONE_WAIT_MS = 5_000;
 
 function requestBody(input: WorkflowRunInput): string {
   const { task, baseUrl, apiKey, model, rolloutId, attempt, metadata, auxiliaryModels } = input;
@@ -80,7 +83,7 @@ export function createServiceRunner(endpoint: ServiceEndpoint): WorkflowRunner {
     try {
       const early = deadline.stopReason();
       if (early !== null) return failed(early, stopMessage(early, endpoint.timeoutMs), startedAt);
-      const gone = endpoint.goneReason?.() ?? null;
+      const gone = (await endpoint.goneReason?.()) ?? null;
       if (gone !== null) return failed('crashed', gone, startedAt);
       const answer = await callService({ ...endpoint, body: requestBody(input), signal: deadline.signal });
       return classify(endpoint, answer, startedAt);
@@ -88,7 +91,7 @@ export function createServiceRunner(endpoint: ServiceEndpoint): WorkflowRunner {
       // fetch and body reads reject with the abort reason once the deadline fires.
       const why = deadline.stopReason();
       if (why !== null) return failed(why, stopMessage(why, endpoint.timeoutMs), startedAt);
-      const gone = endpoint.goneReason?.() ?? null;
+      const gone = (await endpoint.goneReason?.(GONE_WAIT_MS)) ?? null;
       return failed('crashed', gone ?? `${endpoint.label} failed: ${describeThrown(error)}`, startedAt);
     } finally {
       deadline.dispose();

@@ -22,9 +22,9 @@ export function createPythonRunner(config: PythonWorkflowConfig, host: PythonHos
     maxResponseBytes: config.maxResponseBytes,
     timeoutMs: config.timeoutMs,
     label,
-    goneReason: () => host.goneReason(),
+    goneReason: (waitMs) => host.goneReason(waitMs),
     check: async () => {
-      const gone = host.goneReason();
+      const gone = await host.goneReason();
       return gone === null ? { ok: true } : { ok: false, message: gone };
     },
   });

@@ -46,8 +46,9 @@ def parse_task(payload: Any, where: str = "task") -> Task:
     reference = task.get("referenceAnswer")
     if reference is not None and not isinstance(reference, str):
         raise WireError(f"{where}.referenceAnswer must be text")
+    index = _need(task, "index", int, where) if "index" in task else 0  # a judge's task may leave it out
     return Task(id=_need(task, "id", str, where), query=_need(task, "query", str, where),
-                index=_need(task, "index", int, where), reference_answer=reference,
+                index=index, reference_answer=reference,
                 metadata=_need(task, "metadata", dict, where))
 
 
