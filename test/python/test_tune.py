@@ -36,9 +36,10 @@ class TuneTest(unittest.TestCase):
         self.addCleanup(patcher.stop)
 
     def tune(self, *args, **kwargs):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             run_dir = rollcall.tune(*args, **kwargs)
+        self.stderr = err.getvalue()
         return run_dir, out.getvalue()
 
     def test_trains_with_the_config_file_and_returns_the_run_folder(self):
@@ -72,10 +73,12 @@ class TuneTest(unittest.TestCase):
         self.assertIsNone(seen["judge"], "without judge_func the config's judge grades")
         self.assertNotIn("--judge-url", seen["argv"])
 
-    def test_a_failed_run_raises_with_its_run_folder(self):
-        with mock.patch.dict(os.environ, {"FAKE_EXIT": "1"}):
+    def test_a_failed_run_raises_with_its_run_folder_and_its_stderr_reaches_sys_stderr(self):
+        err = io.StringIO()
+        with mock.patch.dict(os.environ, {"FAKE_EXIT": "1"}), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             with self.assertRaises(TuneError) as caught:
-                self.tune(workflow, judge, dataset={"type": "jsonl", "path": "x.jsonl"})
+                rollcall.tune(workflow, judge, dataset={"type": "jsonl", "path": "x.jsonl"})
+        self.assertIn("rollcall train: it broke", err.getvalue(), "not a terminal: the child's stderr is copied")
         self.assertEqual(caught.exception.returncode, 1)
         self.assertEqual(caught.exception.run_dir, os.path.join(self.runs, "run-1"))
 

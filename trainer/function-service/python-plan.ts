@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detailError } from '../../src/errors/rollcall-error.ts';
 import type { TrainerConfig } from '../config/trainer-config.ts';
 import { staticCommandEnv } from '../workflows/command-env.ts';
 import { DEFAULT_INHERITED_ENV } from '../workflows/workflow-config.ts';
@@ -23,7 +24,7 @@ export function pythonPackageDir(): string {
     const path = fileURLToPath(new URL(relative, import.meta.url));
     if (existsSync(`${path}/rollcall/__init__.py`)) return path;
   }
-  throw new Error('adapters/python/rollcall is missing from this installation');
+  throw detailError('RC_ERR_PYTHON_SERVICE_START', 'adapters/python/rollcall is missing from this installation of rollcall');
 }
 
 /** An interpreter given as a path is relative to the config file; a bare name is looked up on PATH. */

@@ -1,3 +1,4 @@
+import { detailError } from '../../src/errors/rollcall-error.ts';
 import { SERVICE_ROUTES } from '../../src/wire/function-service.ts';
 import type { JudgeConfig } from '../config/judge-config.ts';
 import type { PythonHost } from '../function-service/python-host.ts';
@@ -39,7 +40,7 @@ export async function buildJudge(config: JudgeConfig, baseDir: string, services:
       break;
     case 'python': {
       const host = services.python;
-      if (host === undefined) throw new Error('judge type "python" needs the run\'s Python service');
+      if (host === undefined) throw detailError('RC_ERR_PYTHON_SERVICE_START', 'judge type "python" needs the run\'s Python service (startPythonHost)');
       judge = createHttpJudge({ url: `${host.url}${SERVICE_ROUTES.judge}`, timeoutMs: config.timeoutMs, label: `python judge ${config.module}`, goneReason: (waitMs) => host.goneReason(waitMs) });
       break;
     }

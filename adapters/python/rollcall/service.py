@@ -107,11 +107,10 @@ class FunctionService:
             await self._server.wait_closed()
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
-        if request.path in (wire.ROUTES["stats"], "/health"):
+        if request.path == wire.ROUTES["stats"]:
             if request.method != "GET":
                 return _error(405, "bad_request", f"{request.path} takes GET")
-            body = self.stats() if request.path == wire.ROUTES["stats"] else {"ok": True}
-            return HttpResponse(200, wire.encode(body))
+            return HttpResponse(200, wire.encode(self.stats()))
         kind = {wire.ROUTES["workflow"]: "workflow", wire.ROUTES["judge"]: "judge"}.get(request.path)
         if kind is None:
             return _error(404, "not_served", f"no route {request.path}; routes: /workflow, /judge, /stats")

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
 
@@ -104,6 +105,27 @@ def _pass_through(process: "subprocess.Popen[str]") -> Optional[str]:
     return run_dir
 
 
+def _stderr_of_child() -> Optional[int]:
+    """On a terminal the child inherits stderr and draws its progress line in place; elsewhere (a
+    notebook, a log file) its stderr is copied into ``sys.stderr``, where the user looks."""
+    try:
+        return None if sys.stderr.isatty() else subprocess.PIPE
+    except (AttributeError, ValueError):  # a replaced or closed sys.stderr
+        return subprocess.PIPE
+
+
+def _copy_stderr(process: "subprocess.Popen[str]") -> threading.Thread:
+    def copy() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+    thread = threading.Thread(target=copy, name="rollcall-tune-stderr", daemon=True)
+    thread.start()
+    return thread
+
+
 def _append_stats(run_dir: Optional[str], stats: Dict[str, Any]) -> None:
     """The service's counters go to the run log, in the line the trainer writes for its own."""
     if run_dir is None or not os.path.isdir(run_dir):
@@ -147,7 +169,9 @@ def _run_training(args: List[str], service: BackgroundService, env: Dict[str, st
     # SIGINT (a second one would make the trainer stop without closing the run).
     run_dir = None
     interrupted = False
-    with subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, start_new_session=True) as process:
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=_stderr_of_child(), text=True, env=env,
+                          start_new_session=True) as process:
+        copier = _copy_stderr(process) if process.stderr is not None else None
         try:
             try:
                 run_dir = _pass_through(process)
@@ -156,6 +180,8 @@ def _run_training(args: List[str], service: BackgroundService, env: Dict[str, st
                 process.send_signal(signal.SIGINT)
                 run_dir = _pass_through(process)
             code = process.wait()
+            if copier is not None:
+                copier.join()
         finally:
             if process.poll() is None:
                 process.kill()

@@ -74,8 +74,9 @@ def parse_workflow_request(payload: Any) -> Tuple[Task, RolloutModel, Dict[str, 
 
 def _parse_call(payload: Any, where: str) -> Call:
     call = _object(payload, where)
-    tool_calls = tuple(ToolCall(name=_need(t, "name", str, where), arguments=_need(t, "arguments", str, where))
-                       for t in (_object(t, where) for t in _need(call, "toolCalls", list, where)))
+    entries = [_object(entry, f"{where}.toolCalls[{k}]") for k, entry in enumerate(_need(call, "toolCalls", list, where))]
+    tool_calls = tuple(ToolCall(name=_need(entry, "name", str, where), arguments=_need(entry, "arguments", str, where))
+                       for entry in entries)
     flags = _need(call, "flags", dict, where)
     finish = call.get("finishReason")
     return Call(seq=_need(call, "seq", int, where), completion_text=_need(call, "completionText", str, where),
