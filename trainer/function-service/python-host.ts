@@ -42,6 +42,10 @@ export type PythonHost = {
 
 const STOP_GRACE_MS = 5_000;
 
+function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+}
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -79,7 +83,8 @@ export function startPythonHost(options: PythonHostOptions): Promise<PythonHost>
   let exit: string | null = null;
   const child = spawn(options.python, serveArgs(options), { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   child.stdin.on('error', () => undefined); // EPIPE after the process died: its exit is reported instead
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   createInterface({ input: child.stderr }).on('line', (line) => {
     stderr.push(Buffer.from(`${line}\n`));
     options.log(`python: ${line}`);
@@ -88,7 +93,7 @@ export function startPythonHost(options: PythonHostOptions): Promise<PythonHost>
   return new Promise<PythonHost>((resolve, reject) => {
     const fail = (why: string): void => {
       signalGroup(child, 'SIGKILL');
-      reject(detailError('RC_ERR_PYTHON_SERVICE_START', `${what} ${why}`));
+      reject(detailError('RC_ERR_PYTHON_SERVICE_START', `${what} ${why}`)); // a no-op once it was ready
     };
     const timer = setTimeout(() => fail(`did not print its ready line within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
     child.on('error', (error) => {
@@ -98,8 +103,15 @@ export function startPythonHost(options: PythonHostOptions): Promise<PythonHost>
     child.on('exit', (code, signal) => {
       exit = `${what} ${describeExit(code, signal)}`;
       clearTimeout(timer);
-      // stderr may still be arriving: report once it is read to the end.
-      void exited.then(() => fail(`${describeExit(code, signal)} before it was ready; stderr ends with:\n${stderr.text().trimEnd()}`));
+      // What the service left behind in its group ends with it (tool subprocesses of a function).
+      signalGroup(child, 'SIGKILL');
+      // stderr may still be arriving: report once it is read to the end, or after 5 s when
+      // a descendant that left the group (setsid) still holds the pipes, which are then dropped.
+      void within(closed, STOP_GRACE_MS).then(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        fail(`${describeExit(code, signal)} before it was ready; stderr ends with:\n${stderr.text().trimEnd()}`);
+      });
     });
     let ready: ServeReady | null = null;
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -115,10 +127,6 @@ export function startPythonHost(options: PythonHostOptions): Promise<PythonHost>
 }
 
 type HostState = { url: string; child: ChildProcess; exited: Promise<void>; reason: () => string | null; log: (line: string) => void };
-
-function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
-}
 
 function hostHandle({ url, child, exited, reason, log }: HostState): PythonHost {
   const goneReason = async (waitMs = 0): Promise<string | null> => {
