@@ -141,7 +141,8 @@ def tune(workflow_func: Callable[..., Any], judge_func: Optional[Callable[..., A
          env: Optional[Dict[str, str]] = None) -> str:
     """Trains ``workflow_func`` (and grades with ``judge_func``, else the config's judge); returns
     the run folder. Give ``config_path`` (a trainer YAML) or ``dataset``. ``backbone`` is
-    ``"debug"`` (run everything but the learner) or ``"worker"``; ``steps`` overrides the schedule.
+    ``"debug"`` (run everything but the learner) or ``"worker"``; ``steps`` overrides the schedule;
+    ``env`` adds environment variables for the trainer (``ROLLCALL_UPSTREAM``, …).
     Raises ``TuneError`` when the run fails; Ctrl-C stops the run cleanly, then raises
     ``KeyboardInterrupt``.
     """
