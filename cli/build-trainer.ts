@@ -17,6 +17,8 @@ import type { RunLog } from '../trainer/run/run-log.ts';
 import { createSelector } from '../trainer/selectors/create-selector.ts';
 import { describeTasks, readTasks } from '../trainer/tasks/read-tasks.ts';
 import { createWorkflowRunner } from '../trainer/workflows/create-runner.ts';
+import { startPythonHost, type PythonHost } from '../trainer/function-service/python-host.ts';
+import { pythonHostPlan } from '../trainer/function-service/python-plan.ts';
 import { startProxyForTraining, type ProxyHandle } from './embedded-proxy.ts';
 import { checkEnginesAtStart } from './engine-preflight.ts';
 
@@ -35,6 +37,8 @@ export type RunSession = {
 
 export type StartedRun = { proxy: ProxyHandle; deps: TrainerDeps };
 
+type Services = { python?: PythonHost };
+
 /** Numeric task columns the selector asked for, from task metadata. */
 function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]): Record<string, number[]> {
   return Object.fromEntries(keys.map((key) => [key, tasks.map((t) => Number(t.metadata[key]))]));
@@ -43,6 +47,7 @@ function featureColumns(tasks: readonly TrainerTask[], keys: readonly string[]):
 /** Closes what a run opened, whether or not it got as far as building every part. */
 export async function closeRun(started: Partial<StartedRun>): Promise<void> {
   started.deps?.sink.close();
+  await started.deps?.pythonHost?.close();
   await started.deps?.publisher?.close();
   await started.deps?.learner.close();
   await started.deps?.admin.close();
@@ -73,16 +78,28 @@ function openPublisher(session: RunSession, learner: Learner): WeightsPublisher 
  * with a clear message, on what cannot work; whatever was opened is closed again.
  */
 export async function startRun(session: RunSession): Promise<StartedRun> {
+  // The Python process of `type: python` functions starts first: the runner and judge call it.
+  const plan = pythonHostPlan(session.loaded.config, session.loaded.baseDir, (line) => session.runLog.line(line));
+  const pythonHost = plan === null ? undefined : await startPythonHost(plan);
+  try {
+    return await startParts(session, pythonHost === undefined ? {} : { python: pythonHost });
+  } catch (error) {
+    await pythonHost?.close();
+    throw error;
+  }
+}
+
+async function startParts(session: RunSession, services: Services): Promise<StartedRun> {
   const { config, baseDir } = session.loaded;
   const log = (line: string) => session.runLog.line(line);
   const trainTasks = await readTasks(config.tasks.train, baseDir);
   const validationTasks = config.tasks.validation === undefined ? [] : await readTasks(config.tasks.validation, baseDir);
   log(`train tasks: ${describeTasks(trainTasks)}`);
   if (validationTasks.length > 0) log(`validation tasks: ${describeTasks(validationTasks)}`);
-  const runner = createWorkflowRunner(config.workflow, baseDir);
+  const runner = createWorkflowRunner(config.workflow, baseDir, services);
   const check = await runner.check();
   if (!check.ok) throw new Error(`workflow: ${check.message}`);
-  const judge = await buildJudge(config.judge, baseDir);
+  const judge = await buildJudge(config.judge, baseDir, services);
   const learner = await openLearner(session);
   const started: Partial<StartedRun> = {};
   try {
@@ -101,6 +118,7 @@ export async function startRun(session: RunSession): Promise<StartedRun> {
       model: model ?? 'default',
       runner,
       judge,
+      ...(services.python === undefined ? {} : { pythonHost: services.python }),
       learner,
       ...(publisher === undefined ? {} : { publisher }),
       selector,

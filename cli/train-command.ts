@@ -14,6 +14,8 @@ export const TRAIN_SPEC = {
     steps: { type: 'string', value: 'N', help: 'schedule.steps: how many steps to train' },
     resume: { type: 'string', value: 'RUN_DIR', help: 'continue that run after its last checkpoint' },
     'resume-latest': { type: 'boolean', help: 'continue the newest run of this experiment that has a checkpoint' },
+    'workflow-url': { type: 'string', value: 'URL', help: 'workflow: call this HTTP function service instead of the configured workflow (what rollcall.tune() uses)' },
+    'judge-url': { type: 'string', value: 'URL', help: 'judge: call this HTTP function service instead of the configured judge' },
   },
   notes: ['environment: ROLLCALL_UPSTREAM (engine URLs, comma-separated), ROLLCALL_ENGINE, ROLLCALL_RUNS_DIR, ROLLCALL_LEARNER_URL'],
 } as const satisfies CommandSpec;
@@ -31,7 +33,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const loaded = loadRunConfig('train', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), ...(steps === undefined ? {} : { steps }), set: values.set ?? [] });
+  const services = { ...(values['workflow-url'] === undefined ? {} : { workflowUrl: values['workflow-url'] as string }), ...(values['judge-url'] === undefined ? {} : { judgeUrl: values['judge-url'] as string }) };
+  const loaded = loadRunConfig('train', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), ...(steps === undefined ? {} : { steps }), set: values.set ?? [], ...services });
   if (loaded === null) return;
   const { config } = loaded;
   const resumeRun = values.resume !== undefined ? runFolderAt(values.resume) : values['resume-latest'] ? latestResumableRun(config.runsDir, config.project, config.experiment as string) : null;

@@ -59,6 +59,9 @@ export const ERROR_CODES = {
   RC_ERR_JUDGE_EXPORT_NOT_FUNCTION: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_EXPORT_SIGNATURE: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_BAD_RESULT: spec(500, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_FAILED: spec(502, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_TIMEOUT: spec(504, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_UNREACHABLE: spec(502, 'judge_error', '{detail}', true),
   RC_ERR_TASKS_NOT_FOUND: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_JSON: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_ROW: spec(400, 'task_error', '{detail}'),
@@ -84,6 +87,7 @@ export const ERROR_CODES = {
   RC_ERR_DATA_BAD_RESPONSE: spec(502, 'data_error', '{url} answered {detail}'),
   RC_ERR_DATA_NO_FILES: spec(404, 'data_error', '{repo} at revision {revision} has no parquet files, and the hub has no parquet conversion of it'),
   RC_ERR_DATA_CORRUPT: spec(502, 'data_error', '{file}: {detail}; the partial download was removed', true),
+  RC_ERR_PYTHON_SERVICE_START: spec(500, 'python_error', '{detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

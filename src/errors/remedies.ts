@@ -121,6 +121,18 @@ export const ERROR_REMEDIES = {
     cause: 'Rendering the chat template from the local model folder (`engine.tokenizerPath`) failed.',
     fix: 'Point `engine.tokenizerPath` at the model folder holding `tokenizer.json` and `tokenizer_config.json` (with its `chat_template`) of the model the engine serves.',
   },
+  RC_ERR_JUDGE_SERVICE_FAILED: {
+    cause: 'The judge function behind an HTTP judge (a `type: python` or `type: http` judge) raised or answered with an error; the message carries its traceback.',
+    fix: 'Fix the judge function (the traceback is in `run.log`); run it on one task by hand with the same `task` and `response`.',
+  },
+  RC_ERR_JUDGE_SERVICE_TIMEOUT: {
+    cause: 'The judge function did not answer within `judge.timeoutMs`; the message shows where it hung.',
+    fix: 'Make the judge faster (an `async def` that awaits its I/O), or raise `judge.timeoutMs`.',
+  },
+  RC_ERR_JUDGE_SERVICE_UNREACHABLE: {
+    cause: 'The judge service could not be reached (its process died, or `judge.url` is wrong).',
+    fix: 'Check `judge.url`; for a `type: python` judge, `run.log` holds why the Python process stopped.',
+  },
   RC_ERR_JUDGE_NO_REFERENCE: {
     cause: 'The math judge got a task without a reference answer.',
     fix: 'Map the dataset\'s answer column: `tasks.train.fields.answer` (GSM8K: `answer`).',
@@ -268,6 +280,10 @@ export const ERROR_REMEDIES = {
   RC_ERR_DATA_CORRUPT: {
     cause: 'A downloaded file has the wrong size or checksum (a broken connection, a proxy that changed it).',
     fix: 'Run the same command again: the file is downloaded anew.',
+  },
+  RC_ERR_PYTHON_SERVICE_START: {
+    cause: 'The Python process that serves `type: python` workflows and judges did not start or did not become ready (no Python, an import error in the module, a missing function).',
+    fix: 'Set `workflow.python` or `ROLLCALL_PYTHON` to a Python 3.9+; check that `python -c "import your_module"` works from the config\'s folder; the message has its stderr.',
   },
   RC_ERR_SERVER_INTERNAL: {
     cause: 'Something failed that rollcall did not expect: a bug.',

@@ -10,22 +10,27 @@ import { isAbsolute, resolve } from 'node:path';
  * The loader makes every one absolute, so the `config.yaml` written into a run folder works
  * from any directory (`rollcall eval --conf runs/…/config.yaml`).
  */
-export const CONFIG_FILE_RELATIVE = ['tasks.train.path', 'tasks.validation.path', 'workflow.module', 'workflow.cwd', 'judge.module', 'learner.publish.dir'] as const;
+export const CONFIG_FILE_RELATIVE = ['tasks.train.path', 'tasks.validation.path', 'workflow.module', 'workflow.cwd', 'workflow.python', 'judge.module', 'judge.python', 'learner.publish.dir'] as const;
 export const WORKING_DIR_RELATIVE = ['runsDir', 'proxy.dbPath', 'proxy.adminTokenFile', 'proxy.engine.tokenizerPath', 'proxy.auxiliaryEngines.*.tokenizerPath'] as const;
 
 /** Keys holding `path#export` module specs: only the part before `#` is a path. */
 const MODULE_SPECS = new Set<string>(['workflow.module', 'judge.module']);
+/** Keys holding a path or a bare name looked up on PATH (`python3`): only a value with a slash is a path. */
+const PATH_OR_NAME = new Set<string>(['workflow.python', 'judge.python']);
 /** Values that are not paths although they sit in a path key. */
 const NOT_PATHS = new Set([':memory:']);
 
 type Tree = Record<string, unknown>;
 
 function absolute(key: string, value: string, base: string): string {
-  if (NOT_PATHS.has(value)) return value;
+  if (NOT_PATHS.has(value) || (PATH_OR_NAME.has(key) && !value.includes('/'))) return value;
   if (!MODULE_SPECS.has(key)) return isAbsolute(value) ? value : resolve(base, value);
-  const hash = value.lastIndexOf('#');
-  const path = hash === -1 ? value : value.slice(0, hash);
-  const rest = hash === -1 ? '' : value.slice(hash);
+  // `file.ts#export` (module), `file.py:function` (python); `package.module:function` is no path.
+  const python = /^(.*\.py):[\w.]+$/.exec(value);
+  if (python === null && !value.includes('#') && /^[\w.]+:[\w.]+$/.test(value)) return value;
+  const cut = python !== null ? (python[1] as string).length : value.lastIndexOf('#');
+  const path = cut === -1 ? value : value.slice(0, cut);
+  const rest = cut === -1 ? '' : value.slice(cut);
   return `${isAbsolute(path) ? path : resolve(base, path)}${rest}`;
 }
 

@@ -31,6 +31,7 @@ export const TRAINER_ENV = {
   ROLLCALL_ENGINE: 'proxy.engine.kind',
   ROLLCALL_RUNS_DIR: 'runsDir',
   ROLLCALL_LEARNER_URL: 'learner.url',
+  ROLLCALL_PYTHON: 'workflow.python and judge.python, where their type is python',
 } as const;
 
 function applyEnvironment(input: Record<string, Record<string, unknown> | undefined>, env: NodeJS.ProcessEnv): void {
@@ -41,6 +42,22 @@ function applyEnvironment(input: Record<string, Record<string, unknown> | undefi
   if (env.ROLLCALL_UPSTREAM || env.ROLLCALL_ENGINE) input.proxy = { ...proxy, engine };
   if (env.ROLLCALL_RUNS_DIR) (input as Record<string, unknown>).runsDir = env.ROLLCALL_RUNS_DIR;
   if (env.ROLLCALL_LEARNER_URL) input.learner = { ...input.learner, url: env.ROLLCALL_LEARNER_URL };
+  if (env.ROLLCALL_PYTHON) {
+    for (const section of ['workflow', 'judge'] as const) {
+      if (input[section]?.type === 'python') input[section] = { ...input[section], python: env.ROLLCALL_PYTHON };
+    }
+  }
+}
+
+/**
+ * `--workflow-url`/`--judge-url` (what `rollcall.tune()` passes): the section becomes an HTTP
+ * service at that URL, keeping only the keys that still apply (time limit; rewards and madness).
+ */
+function applyServiceUrls(input: Record<string, Record<string, unknown> | undefined>, overrides: ConfigOverrides): void {
+  const keep = (section: Record<string, unknown> | undefined, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((key) => section?.[key] !== undefined).map((key) => [key, section?.[key]]));
+  if (overrides.workflowUrl !== undefined) input.workflow = { ...keep(input.workflow, ['timeoutMs']), type: 'http', url: overrides.workflowUrl };
+  if (overrides.judgeUrl !== undefined) input.judge = { ...keep(input.judge, ['timeoutMs', 'rewards', 'madness']), type: 'http', url: overrides.judgeUrl };
 }
 
 /**
@@ -48,7 +65,7 @@ function applyEnvironment(input: Record<string, Record<string, unknown> | undefi
  * assignments; a value is read as YAML (`8`, `true`, `[a, b]`), a path in it is relative to the
  * working directory.
  */
-export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number; set?: readonly string[] };
+export type ConfigOverrides = { backbone?: 'debug' | 'worker'; steps?: number; set?: readonly string[]; workflowUrl?: string; judgeUrl?: string };
 
 function applySet(input: Record<string, unknown>, assignment: string, workingDir: string): string | null {
   const equals = assignment.indexOf('=');
@@ -85,6 +102,7 @@ export function loadTrainerConfig(file: string, overrides: ConfigOverrides = {},
   if (overrides.steps !== undefined) input.schedule = { ...input.schedule, steps: overrides.steps };
   const setProblems = (overrides.set ?? []).map((assignment) => applySet(input, assignment, process.cwd())).filter((p): p is string => p !== null);
   if (setProblems.length > 0) throw new ConfigError(path, setProblems);
+  applyServiceUrls(input, overrides);
   const result = TrainerConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(path, problemLines(result.error));
   const config = { ...result.data, experiment: result.data.experiment ?? basename(path, extname(path)) };

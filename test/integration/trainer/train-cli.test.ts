@@ -79,8 +79,8 @@ test('rollcall train runs 2 steps × 4 GSM8K tasks × group 4 with the TypeScrip
   checkRunFolder(dir, 'module');
 });
 
-test('rollcall train runs the same with the external Python workflow', async () => {
+test('rollcall train runs the same with the Python workflow and judge served by one Python process', async () => {
   const { stdout, dir } = await train('examples/math-agent/python.yaml');
   assert.match(stdout, /done: 2 step\(s\)/);
-  checkRunFolder(dir, 'command');
+  checkRunFolder(dir, 'python');
 });

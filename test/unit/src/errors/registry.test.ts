@@ -47,7 +47,7 @@ const PINNED = {
 
 /** Trainer-side codes carry their whole message in {detail}; their status only matters over HTTP. */
 for (const code of Object.keys(ERROR_CODES)) {
-  if (/^RC_ERR_(JUDGE|TASKS|ENV|METRICS|PUBLISH)_/.test(code)) PINNED[code as ErrorCode] = ERROR_CODES[code as ErrorCode].status;
+  if (/^RC_ERR_(JUDGE|TASKS|ENV|METRICS|PUBLISH|PYTHON)_/.test(code)) PINNED[code as ErrorCode] = ERROR_CODES[code as ErrorCode].status;
 }
 
 test('every code has its pinned status and follows RC_ERR_<AREA>_<DETAIL>', () => {

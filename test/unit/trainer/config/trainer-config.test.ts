@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { configRows } from '../../../../src/docs/schema-doc.ts';
 import { renderConfigDoc } from '../../../../trainer/config/config-doc.ts';
@@ -35,6 +35,45 @@ test('flags beat the environment, which beats the file', () => {
   assert.equal(config.learner.url, 'http://env:2');
   assert.equal(config.schedule.steps, 2);
   assert.deepEqual(config.proxy.engine.upstreams, ['http://a:1', 'http://b:2']);
+});
+
+test('python sections: ROLLCALL_PYTHON names the interpreter, and one process serves workflow and judge', () => {
+  const python = 'tasks:\n  train: { type: jsonl, path: t.jsonl }\nworkflow: { type: python, module: ./agent.py:workflow, python: .venv/bin/python }\n';
+  const file = write('python.yaml', `${python}judge: { type: python, module: ./judge.py:judge }\n`);
+  const fromFile = loadTrainerConfig(file, {}, {}).config.workflow;
+  // A path is made absolute against the config's folder (so a run's config.yaml works from anywhere); a bare name stays a name.
+  assert.equal(fromFile.type === 'python' ? fromFile.python : null, join(dirname(file), '.venv/bin/python'));
+  assert.equal(fromFile.type === 'python' ? fromFile.module : null, `${join(dirname(file), 'agent.py')}:workflow`);
+  const named = loadTrainerConfig(write('named.yaml', 'tasks:\n  train: { type: jsonl, path: t.jsonl }\nworkflow: { type: python, module: agents.math:workflow, python: python3 }\n'), {}, {}).config.workflow;
+  assert.deepEqual(named.type === 'python' ? [named.module, named.python] : null, ['agents.math:workflow', 'python3']);
+  const { config } = loadTrainerConfig(file, {}, { ROLLCALL_PYTHON: '/opt/py/bin/python3' });
+  assert.ok(config.workflow.type === 'python');
+  assert.equal(config.workflow.python, '/opt/py/bin/python3');
+  assert.equal(config.judge.python, '/opt/py/bin/python3');
+  const differing = write('two-pythons.yaml', `${python}judge: { type: python, module: ./judge.py:judge, python: python3.12 }\n`);
+  assert.throws(() => loadTrainerConfig(differing, {}, {}), (e: unknown) => e instanceof ConfigError && /^judge\.python: a python judge runs in the python workflow's process/.test(e.problems[0] ?? ''));
+  const judges = [
+    ['{ type: http }', /^judge\.url: type http needs the url/],
+    ['{ type: math, url: http://x/judge }', /^judge\.url: only a judge of type http/],
+    ['{ type: python, module: ./judge.ts#judge }', /^judge\.module: type python: must look like "path\/to\/file.py:function"/],
+    ['{ type: math, python: python3 }', /^judge\.python: only a judge of type python/],
+  ] as const;
+  for (const [judge, problem] of judges) {
+    const bad = write('judge.yaml', `${minimal}judge: ${judge}\n`);
+    assert.throws(() => loadTrainerConfig(bad, {}, {}), (e: unknown) => e instanceof ConfigError && problem.test(e.problems.join('\n')), judge);
+  }
+});
+
+test('--workflow-url and --judge-url make the sections HTTP services, keeping what still applies', () => {
+  const file = write('tune.yaml', 'tasks:\n  train: { type: jsonl, path: t.jsonl }\nworkflow: { type: python, module: ./agent.py:workflow, timeoutMs: 5000 }\n' +
+    'judge: { type: python, module: ./judge.py:judge, timeoutMs: 7000, madness: { checks: [nonsense], reward: -1 } }\n');
+  const { config } = loadTrainerConfig(file, { workflowUrl: 'http://127.0.0.1:9/workflow', judgeUrl: 'http://127.0.0.1:9/judge' }, { ROLLCALL_PYTHON: 'python3' });
+  assert.deepEqual(config.workflow, { type: 'http', url: 'http://127.0.0.1:9/workflow', headers: {}, maxResponseBytes: 4 * 1024 * 1024, timeoutMs: 5000 });
+  assert.equal(config.judge.type, 'http');
+  assert.equal(config.judge.url, 'http://127.0.0.1:9/judge');
+  assert.equal(config.judge.timeoutMs, 7000);
+  assert.deepEqual(config.judge.madness, { checks: ['nonsense'], reward: -1 });
+  assert.equal(config.judge.module, undefined);
 });
 
 test('every problem gets one line naming its path; YAML errors are one line too', () => {
