@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   RC_ERR_AUTH_KEY_REVOKED: spec(401, 'authentication_error', 'The rollout {rolloutId} is {status}; its key was revoked'),
   RC_ERR_AUTH_ADMIN_REQUIRED: spec(403, 'permission_error', 'This route needs the admin token; a rollout key is not accepted here'),
   RC_ERR_AUTH_ADMIN_INVALID: spec(401, 'authentication_error', 'Missing or wrong admin token'),
+  RC_ERR_AUTH_VIEW_INVALID: spec(401, 'authentication_error', 'Missing or wrong log view token: open the address rollcall view printed, which carries it'),
   RC_ERR_REQUEST_INVALID_JSON: spec(400, 'invalid_request_error', 'The request body is not valid JSON: {detail}'),
   RC_ERR_REQUEST_VALIDATION: spec(400, 'invalid_request_error', 'Invalid request at {path}: {detail}'),
   RC_ERR_REQUEST_BODY_TOO_LARGE: spec(413, 'invalid_request_error', 'The request body is larger than the configured limit of {limitBytes} bytes'),
@@ -77,6 +78,9 @@ export const ERROR_CODES = {
   RC_ERR_PUBLISH_REJECTED: spec(502, 'publish_error', '{detail}'),
   RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
   RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
+  RC_ERR_VIEW_NOT_FOUND: spec(404, 'not_found_error', 'No {what} {id} in {run}'),
+  RC_ERR_VIEW_NO_RUNS: spec(400, 'view_error', '{path} holds no run folder (config.yaml, metrics.jsonl or trajectories.db), nor do the folders under it'),
+  RC_ERR_VIEW_TOKENIZER: spec(400, 'view_error', 'The tokenizer at {path} cannot be used: {detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,3 +1,4 @@
+import { sampleOptionsOf } from '../../src/trajectory/sample-options.ts';
 import type { SamplingPolicy } from '../../src/wire/admin.ts';
 import type { AuxiliaryModel } from '../judges/judge-types.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
@@ -68,11 +69,7 @@ export async function runRollout(deps: TrainerDeps, spec: RolloutSpec): Promise<
     outcome.metrics = { ...result.output.metrics, ...judged.metrics };
     await deps.admin.finishRollout(opened.rolloutId, { reward: judged.reward, isSuccess: judged.isSuccess, metadata: { judge: judged.metrics } });
     if (trainable) {
-      const s = deps.config.samples;
-      const query: Record<string, string | number> = { sharedPrefix: s.sharedPrefix };
-      if (s.maxSamplesPerRollout !== undefined) query.maxSamples = s.maxSamplesPerRollout;
-      for (const key of ['maxPromptTokens', 'maxTotalTokens', 'maxResponseTokens'] as const) if (s[key] !== undefined) query[key] = s[key];
-      const samples = await deps.admin.getSamples(opened.rolloutId, query);
+      const samples = await deps.admin.getSamples(opened.rolloutId, sampleOptionsOf(deps.config.samples));
       outcome.samples = samples.samples;
       outcome.sampleStats = samples.stats;
     }

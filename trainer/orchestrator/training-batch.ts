@@ -3,18 +3,10 @@ import { once } from 'node:events';
 import type { Sample } from '../../src/trajectory/sample-types.ts';
 import type { SampleAdvantage } from '../advantages/advantage-types.ts';
 import type { TrainSample } from '../learners/learner-types.ts';
+import type { BatchRowHead } from '../../src/run/batch-row.ts';
 
 /** One row of a step's batch: a sample with its per-token advantages and where it came from. */
-export type BatchRow = TrainSample & {
-  sampleId: string;
-  rolloutId: string;
-  groupId: string;
-  taskId: string;
-  reward: number;
-  advantage: number;
-  lossWeight: number;
-  policyVersions: number[];
-};
+export type BatchRow = BatchRowHead & TrainSample;
 
 /**
  * Joins samples with their advantages. A sample's loss weight (1/N for a rollout forked into N
