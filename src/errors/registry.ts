@@ -79,7 +79,7 @@ export const ERROR_CODES = {
   RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
   RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
   RC_ERR_VIEW_NOT_FOUND: spec(404, 'not_found_error', 'No {what} {id} in {run}'),
-  RC_ERR_VIEW_NO_RUNS: spec(400, 'view_error', '{path} holds no run folder (config.yaml, metrics.jsonl or trajectories.db), nor do the folders under it'),
+  RC_ERR_VIEW_PATH: spec(400, 'view_error', 'Cannot show {path}: {detail}'),
   RC_ERR_VIEW_TOKENIZER: spec(400, 'view_error', 'The tokenizer at {path} cannot be used: {detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;

@@ -39,7 +39,7 @@ export class RolloutBrowser {
   private readonly totalsStmt;
   private readonly searchStmt;
   private readonly fingerprintStmt;
-  private readonly auxiliaryStmt;
+  private readonly groupStmt;
 
   constructor(db: SqliteDatabase) {
     this.stepCellsStmt = db.prepare<[], StepCell>(
@@ -67,9 +67,7 @@ export class RolloutBrowser {
       `SELECT COALESCE((SELECT MAX(id) FROM calls), 0) AS lastCallId, (SELECT COUNT(*) FROM rollouts) AS rollouts,
          (SELECT COUNT(*) FROM rollouts WHERE status = 'open') AS openRollouts`,
     );
-    this.auxiliaryStmt = db.prepare<{ groupId: string; attempt: number }, RolloutRow>(
-      "SELECT * FROM rollouts WHERE group_id = @groupId AND attempt = @attempt AND engine != 'policy' ORDER BY created_at, id",
-    );
+    this.groupStmt = db.prepare<[string], RolloutRow>('SELECT * FROM rollouts WHERE group_id = ? ORDER BY created_at, id');
   }
 
   /** Rollout counts and reward sums per step, split and status (policy rollouts only). */
@@ -92,9 +90,9 @@ export class RolloutBrowser {
     return new Set(this.searchStmt.all({ step, needle: text.toLowerCase() }).map((row) => row.rolloutId));
   }
 
-  /** Auxiliary-engine rollouts (an LLM judge's calls) opened beside a policy rollout. */
-  auxiliaryOf(groupId: string, attempt: number): RolloutRecord[] {
-    return this.auxiliaryStmt.all({ groupId, attempt }).map(toRecord);
+  /** Every rollout of a task group: its attempts, and the auxiliary-engine rollouts (an LLM judge's calls) opened beside them. */
+  rolloutsInGroup(groupId: string): RolloutRecord[] {
+    return this.groupStmt.all(groupId).map(toRecord);
   }
 
   fingerprint(): StoreFingerprint {

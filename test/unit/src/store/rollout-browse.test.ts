@@ -52,7 +52,7 @@ test('step cells count policy rollouts by step, split and status, with reward su
   ]);
 });
 
-test('a step lists its policy rollouts and per-rollout call totals; auxiliary rollouts are found beside them', () => {
+test('a step lists its policy rollouts and per-rollout call totals; a group holds its attempts and auxiliary rollouts', () => {
   const store = seeded();
   const browser = new RolloutBrowser(store.db);
   assert.deepEqual(browser.rolloutsOfStep(1).map((r) => r.id), ['a', 'b', 'v']);
@@ -62,7 +62,7 @@ test('a step lists its policy rollouts and per-rollout call totals; auxiliary ro
   assert.equal(totals.get('b')?.failedCalls, 1);
   assert.equal(totals.get('b')?.completionTokens, 0, 'a failed call produced nothing');
   assert.equal(totals.has('v'), false, 'no calls, no totals');
-  assert.deepEqual(browser.auxiliaryOf('g-1', 0).map((r) => r.id), ['judge']);
+  assert.deepEqual(browser.rolloutsInGroup('g-1').map((r) => [r.id, r.engine]), [['a', 'policy'], ['b', 'policy'], ['judge', 'judge'], ['v', 'policy']]);
 });
 
 test('text search finds rollouts by what their calls said or were asked, case-insensitively, within one step', () => {
