@@ -70,7 +70,8 @@ export async function tokenOverview(run: RunSource, rolloutId: string, sampleId:
     mask: sample.lossMask.join(''),
     confidence,
     marks: marksOf(loaded, sample, callSpans(sample, loaded.callsById)),
-    decoder: run.decoder().info,
+    // Decoding the first tokens tells whether the decoder works now (an engine may be gone).
+    decoder: (await decodePage(run.decoder(), sample.tokens, 0, Math.min(8, sample.tokens.length))).info,
     batch: trained === null ? null : { advantage: trained.entry.advantage, lossWeight: trained.entry.lossWeight, matchesStore: trained.matchesStore },
   };
 }
