@@ -5,8 +5,9 @@ import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
 import { buildTrainer, closeRun } from './build-trainer.ts';
 import { startProxyForTraining } from './embedded-proxy.ts';
+import { startLogviewBesideRun, type LogviewBesideRun } from './logview-beside-run.ts';
 
-export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]]';
+export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]] [--with-logview [--logview-port N]]';
 
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
@@ -14,7 +15,7 @@ const fmt = (value: number | undefined): string => (value === undefined ? '-' : 
 export async function trainCommand(argv: string[]): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'string' }, 'resume-latest': { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'string' }, 'resume-latest': { type: 'boolean' }, 'with-logview': { type: 'boolean' }, 'logview-port': { type: 'string' } }, strict: true }));
   } catch (error) {
     process.stderr.write(`rollcall train: ${(error as Error).message}\n${TRAIN_USAGE}\n`);
     process.exitCode = 2;
@@ -34,6 +35,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const steps = values.steps === undefined ? undefined : Number(values.steps);
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
     process.stderr.write(`rollcall train: --steps must be a positive integer, not "${values.steps}"\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logviewPort = values['logview-port'] === undefined ? 0 : Number(values['logview-port']);
+  if (!Number.isInteger(logviewPort) || logviewPort < 0 || logviewPort > 65535) {
+    process.stderr.write(`rollcall train: --logview-port must be a port number, not "${values['logview-port']}"\n`);
     process.exitCode = 2;
     return;
   }
@@ -58,7 +65,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
   const proxy = await startProxyForTraining(config.proxy, run.databaseFile, run.logFile);
   let deps;
+  let logview: LogviewBesideRun | null = null;
   try {
+    if (values['with-logview'] === true) {
+      logview = await startLogviewBesideRun(run.dir, logviewPort);
+      process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
+    }
     deps = await buildTrainer(loaded, run, proxy, controller.signal, process.stderr);
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
     const summary = await runTraining(deps, { resume: resumeRun !== null });
@@ -74,5 +86,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await closeRun(deps, proxy);
+    // A run stopped by a signal closes its view too; a finished or failed one may keep it open.
+    if (controller.signal.aborted) await logview?.close();
+    else await logview?.finish(process.stdout);
   }
 }

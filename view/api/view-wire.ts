@@ -8,7 +8,7 @@
 export type MetricsRow = { step: number; time: number; values: Record<string, number | null> };
 
 export type RunSummary = {
-  /** The run's path under the folder the view serves ('.' when it serves one run folder). */
+  /** The run's path under the folder the view serves (its folder name when it serves one run folder). */
   id: string;
   dir: string;
   hasDatabase: boolean;
