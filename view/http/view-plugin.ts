@@ -54,8 +54,18 @@ function handleError(error: FastifyError | Error, request: FastifyRequest, reply
   void reply.code(mapped.status).header('x-should-retry', String(mapped.retryable)).send(mapped.toBody());
 }
 
+/** The page files, or a page saying they are missing: a host (the proxy) starts either way. */
+function pageFiles(): Map<string, Asset> {
+  try {
+    return loadAssets();
+  } catch (error) {
+    const body = Buffer.from(`<!doctype html><meta charset="utf-8"><base href="/"><title>rollcall log view</title><p>${escapeHtml((error as Error).message)}</p>`);
+    return new Map([['index.html', { body, type: 'text/html; charset=utf-8', etag: '"missing"' }]]);
+  }
+}
+
 export function viewPlugin(options: ViewPluginOptions) {
-  const assets = loadAssets();
+  const assets = pageFiles();
   const index = assets.get('index.html') as Asset;
   const page = Buffer.from(index.body.toString('utf8').replace('<base href="/">', `<base href="${escapeHtml(options.prefix.replace(/\/*$/, '/'))}">`));
   const feed = new ChangeFeed(options.catalog, options.pollMs ?? 1000, options.onError);

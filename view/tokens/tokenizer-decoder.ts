@@ -27,7 +27,7 @@ export function tokenizerDecoder(modelDir: string): TokenDecoder {
   } catch (cause) {
     throw new RollcallError('RC_ERR_VIEW_TOKENIZER', { path: dir, detail: cause instanceof Error ? cause.message : String(cause) }, { cause });
   }
-  const decode = (ids: number[]): string => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  const decode = (ids: number[]): string => (ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }));
   return {
     info: { kind: 'tokenizer', detail: `tokenizer.json of ${dir}, each token decoded in context` },
     textOf: async (ids, from, to) => incrementalText(decode, ids, from, to),

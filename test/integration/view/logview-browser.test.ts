@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { parse, stringify } from 'yaml';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
 import { launchChromium } from '../../support/chromium.ts';
 import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
+import { writeMathAgentConfig } from '../../support/math-agent-config.ts';
 
 /**
  * The log view in a real browser, live beside a real run: `rollcall train --with-logview` trains
@@ -20,25 +20,12 @@ import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const EXAMPLE = join(ROOT, 'examples/math-agent/math-agent.yaml');
 const WAIT_MS = 90_000;
 
 let engine: FakeEngine;
 let browser: Browser;
 let train: ChildProcess;
 let work: string;
-
-/** The example's config with the gated workflow, absolute task paths and a small validation. */
-function writeConfig(): string {
-  const config = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, any>;
-  for (const split of ['train', 'validation']) config.tasks[split].path = resolve(ROOT, 'examples/math-agent', config.tasks[split].path);
-  config.workflow.module = `${join(ROOT, 'test/fixtures/workflows/gated-math-agent.ts')}#gatedMathAgent`;
-  config.schedule = { ...config.schedule, steps: 2, evalEvery: 2, evalTasks: 4, evalPassK: 1, checkpointEvery: 0 };
-  config.rollout.sampling = { temperature: 0.8, topP: 0.95 };
-  const file = join(work, 'math-agent.yaml');
-  writeFileSync(file, stringify(config));
-  return file;
-}
 
 /** Starts the run; resolves with the printed log view address and the run folder. */
 function startTraining(conf: string): Promise<{ url: string; runDir: string; exited: Promise<number | null>; output: () => string }> {
@@ -80,7 +67,12 @@ after(async () => {
 });
 
 test('train --with-logview: run → rollout → tokens in a browser, live as step 2 finishes', { timeout: 300_000 }, async () => {
-  const run = await startTraining(writeConfig());
+  const conf = writeMathAgentConfig(work, {
+    workflowModule: `${join(ROOT, 'test/fixtures/workflows/gated-math-agent.ts')}#gatedMathAgent`,
+    schedule: { steps: 2, evalEvery: 2, evalTasks: 4, evalPassK: 1, checkpointEvery: 0 },
+    rollout: { sampling: { temperature: 0.8, topP: 0.95 } },
+  });
+  const run = await startTraining(conf);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
