@@ -48,7 +48,7 @@ export class RolloutBrowser {
        FROM rollouts WHERE engine = 'policy' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     );
     this.inStepStmt = db.prepare<{ step: number | null }, RolloutRow>(`SELECT * FROM rollouts WHERE ${IN_STEP} ORDER BY created_at, id`);
-    this.totalsStmt = db.prepare<{ step: number | null }, CallTotals>(
+    this.totalsStmt = db.prepare<{ ids: string }, CallTotals>(
       `SELECT rollout_id AS rolloutId, COUNT(*) AS calls, SUM(status != 'completed') AS failedCalls,
          SUM(trainable = 0) AS untrainableCalls,
          COALESCE(SUM(CASE WHEN status = 'completed' THEN json_extract(usage_json, '$.completionTokens') END), 0) AS completionTokens,
@@ -56,7 +56,7 @@ export class RolloutBrowser {
          SUM(json_extract(flags_json, '$.malformedToolCall') IS NOT NULL) AS malformedToolCalls,
          SUM(json_extract(flags_json, '$.renderedFromScratch') IS NOT NULL) AS renderedFromScratch,
          SUM(latency_ms) AS latencyMs, MAX(policy_version) AS lastPolicyVersion
-       FROM calls WHERE rollout_id IN (SELECT id FROM rollouts WHERE ${IN_STEP}) GROUP BY rollout_id`,
+       FROM calls WHERE rollout_id IN (SELECT value FROM json_each(@ids)) GROUP BY rollout_id`,
     );
     this.searchStmt = db.prepare<{ step: number | null; needle: string }, { rolloutId: string }>(
       `SELECT DISTINCT rollout_id AS rolloutId FROM calls
@@ -80,9 +80,12 @@ export class RolloutBrowser {
     return this.inStepStmt.all({ step }).map(toRecord);
   }
 
-  /** Call totals of each rollout of a step that has calls. */
-  callTotalsOfStep(step: number | null): CallTotals[] {
-    return this.totalsStmt.all({ step });
+  /**
+   * Call totals of the given rollouts that have calls. Reading them touches every call row past
+   * its token blobs, so callers keep the totals of closed rollouts, which no longer change.
+   */
+  callTotals(rolloutIds: readonly string[]): CallTotals[] {
+    return rolloutIds.length === 0 ? [] : this.totalsStmt.all({ ids: JSON.stringify(rolloutIds) });
   }
 
   /** Rollouts of a step with a call whose request or answer holds `text` (case-insensitive, in the stored JSON). */

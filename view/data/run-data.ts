@@ -87,7 +87,8 @@ export async function stepPage(run: RunSource, step: number | null, query: StepQ
   const db = run.database();
   if (db === null) return queryStep(step, [], query, null);
   const batch = step === null ? null : ((await run.batches?.forStep(step)) ?? null);
-  const rows = stepRows(db.browser.rolloutsOfStep(step), db.browser.callTotalsOfStep(step), batch);
+  const rollouts = db.browser.rolloutsOfStep(step);
+  const rows = stepRows(rollouts, run.callTotals.totalsFor(db.browser, step, rollouts), batch);
   const needle = query.q?.trim() ?? '';
   return queryStep(step, rows, { ...query, q: needle }, needle === '' ? null : db.browser.searchStep(step, needle));
 }

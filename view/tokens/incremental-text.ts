@@ -15,14 +15,15 @@ export function incrementalText(decode: (ids: number[]) => string, ids: readonly
   const out: string[] = [];
   let prefix = start;
   let read = start;
+  let prefixText = '';
   for (let i = start; i < to; i++) {
-    const prefixText = decode(ids.slice(prefix, read) as number[]);
     const newText = decode(ids.slice(prefix, i + 1) as number[]);
     let piece = '';
     if (newText.length > prefixText.length && !newText.endsWith('\ufffd')) {
       piece = newText.slice(prefixText.length);
       prefix = read;
       read = i + 1;
+      prefixText = decode(ids.slice(prefix, read) as number[]);
     }
     if (i >= from) out.push(piece);
   }

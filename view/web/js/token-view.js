@@ -18,7 +18,7 @@ export const BLOCK = 256;
 export const PAGE = 2048;
 const LINE_PX = 22;
 /** Blocks this far outside the screen are rendered ahead, and emptied beyond it. */
-const MARGIN_PX = 1500;
+const MARGIN_PX = 800;
 
 /** p = exp(logprob) in tenths, 0…9. @param {number} logprob */
 export const bucketOf = (logprob) => Math.max(0, Math.min(9, Math.floor(Math.exp(logprob) * 10)));

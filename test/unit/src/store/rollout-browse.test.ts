@@ -57,7 +57,7 @@ test('a step lists its policy rollouts and per-rollout call totals; a group hold
   const browser = new RolloutBrowser(store.db);
   assert.deepEqual(browser.rolloutsOfStep(1).map((r) => r.id), ['a', 'b', 'v']);
   assert.deepEqual(browser.rolloutsOfStep(null).map((r) => r.id), ['x']);
-  const totals = new Map(browser.callTotalsOfStep(1).map((t) => [t.rolloutId, t]));
+  const totals = new Map(browser.callTotals(['a', 'b', 'v']).map((t) => [t.rolloutId, t]));
   assert.deepEqual(totals.get('a'), { rolloutId: 'a', calls: 2, failedCalls: 0, untrainableCalls: 0, completionTokens: 4, truncatedCalls: 1, malformedToolCalls: 1, renderedFromScratch: 0, latencyMs: 20, lastPolicyVersion: 1 });
   assert.equal(totals.get('b')?.failedCalls, 1);
   assert.equal(totals.get('b')?.completionTokens, 0, 'a failed call produced nothing');

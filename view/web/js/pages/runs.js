@@ -42,7 +42,8 @@ function overlay(details, metric) {
 /** @returns {Promise<Page>} */
 export async function runsPage() {
   const runs = /** @type {RunSummary[]} */ (await get('runs'));
-  if (runs.length === 1 && runs[0]) {
+  // A folder of one run opens it, unless the address moved on while the list loaded.
+  if (runs.length === 1 && runs[0] && /^#?\/?$/.test(location.hash)) {
     location.replace(routeHash.run(runs[0].id));
     return { el: h('p', { class: 'muted' }, 'Opening the run…') };
   }
