@@ -24,7 +24,8 @@ function flagsOf(rollout: RolloutRecord, totals: CallTotals | undefined, trained
   const flags: RolloutFlag[] = [];
   if (totals !== undefined) {
     if (totals.failedCalls > 0) flags.push('failed-call');
-    if (totals.untrainableCalls > 0) flags.push('untrainable-call');
+    // A rollout made untrainable (validation) has only untrainable calls: nothing to flag.
+    if (totals.untrainableCalls > 0 && rollout.trainable) flags.push('untrainable-call');
     if (totals.truncatedCalls > 0) flags.push('truncated-turn');
     if (totals.malformedToolCalls > 0) flags.push('malformed-tool-call');
     if (totals.renderedFromScratch > 0) flags.push('rendered-from-scratch');
