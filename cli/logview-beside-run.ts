@@ -8,8 +8,9 @@ import { startViewServer, type ViewServer } from '../view/view-server.ts';
  */
 export type LogviewBesideRun = { url: string; finish(out: NodeJS.WriteStream): Promise<void>; close(): Promise<void> };
 
-export async function startLogviewBesideRun(runDir: string, port: number): Promise<LogviewBesideRun> {
-  const server: ViewServer = await startViewServer({ path: runDir, host: '127.0.0.1', port });
+/** `databaseFile`: where the run's embedded proxy records (the run folder's, unless `proxy.dbPath` moved it). */
+export async function startLogviewBesideRun(runDir: string, databaseFile: string, port: number): Promise<LogviewBesideRun> {
+  const server: ViewServer = await startViewServer({ path: runDir, databaseFile, host: '127.0.0.1', port });
   return {
     url: server.url,
     close: () => server.close(),

@@ -68,8 +68,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let logview: LogviewBesideRun | null = null;
   try {
     if (values['with-logview'] === true) {
-      logview = await startLogviewBesideRun(run.dir, logviewPort);
+      logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort);
       process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
+      // A proxy of its own (proxy.url) keeps the rollouts in its database: its /view shows them.
+      if (config.proxy.url !== undefined) process.stdout.write(`  rollouts are recorded by the proxy at ${proxy.rootUrl}: its /view shows them\n`);
     }
     deps = await buildTrainer(loaded, run, proxy, controller.signal, process.stderr);
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);

@@ -4,6 +4,7 @@ import { RollcallError } from '../src/errors/rollcall-error.ts';
 import { folderCatalog, type RunCatalog } from './runs/run-catalog.ts';
 import { viewGuard } from './http/view-guard.ts';
 import { viewPlugin } from './http/view-plugin.ts';
+import { tokenizerDecoder } from './tokens/tokenizer-decoder.ts';
 
 /**
  * The log view's own server, for `rollcall view` and `rollcall train --with-logview`: the view
@@ -20,6 +21,8 @@ export type ViewServerOptions = {
   token?: string | undefined;
   /** A model folder with tokenizer.json, used for every run instead of the one the run names. */
   tokenizerDir?: string | undefined;
+  /** When `path` is one run folder: its trajectory database, if not the folder's own. */
+  databaseFile?: string | undefined;
   pollMs?: number;
   onError?: (error: unknown) => void;
 };
@@ -36,8 +39,9 @@ export const VIEW_PREFIX = '/view';
 
 export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const catalog = folderCatalog(options.path, { tokenizerDir: options.tokenizerDir });
-  if (options.tokenizerDir !== undefined) catalog.list().forEach((run) => run.decoder());
+  const catalog = folderCatalog(options.path, { tokenizerDir: options.tokenizerDir, databaseFile: options.databaseFile });
+  // A tokenizer folder that cannot be used fails here, before anything listens.
+  if (options.tokenizerDir !== undefined) tokenizerDecoder(options.tokenizerDir);
   const app = Fastify({ forceCloseConnections: true });
   const onError = options.onError ?? (() => undefined);
   const view = viewPlugin({ catalog, guard: viewGuard(token, VIEW_PREFIX, 'RC_ERR_AUTH_VIEW_INVALID'), prefix: VIEW_PREFIX, pollMs: options.pollMs ?? 1000, onError });

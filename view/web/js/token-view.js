@@ -57,117 +57,126 @@ function labelsByPosition(marks) {
   return at;
 }
 
-/**
- * @param {{ length: number, marks: TokenMark[], fetchPage: (index: number) => Promise<TokenPage>, onToken: (info: TokenInfo, pinned: boolean) => void, onRendered: () => void }} options
- */
-export function tokenView(options) {
-  const { length, marks } = options;
-  const root = h('div', { class: 'tokens', id: 'token-view' });
-  /** @type {Map<number, Promise<TokenPage>>} */
-  const pages = new Map();
-  const blockCount = Math.max(1, Math.ceil(length / BLOCK));
-  const estimate = Math.ceil((BLOCK * 5) / 100) * LINE_PX;
-  /** @type {HTMLElement[]} */
-  const blocks = [];
-  /** @type {Map<number, number>} measured heights */
-  const heights = new Map();
-  const rendered = new Set();
-  const labelsAt = labelsByPosition(marks);
+/** One token as an element: coloured by mask and, when trained, by its probability. @param {TokenPage} tp @param {number} pos */
+function tokenElement(tp, pos) {
+  const k = pos - tp.offset;
+  // A page the server could only give as ids (no tokenizer, an engine that is gone) shows ids.
+  const idsOnly = tp.decoder.kind === 'ids';
+  const text = tp.text[k] ?? '';
+  const span = document.createElement('span');
+  span.className = tp.mask[k] === 1 ? `tk m1 p${bucketOf(tp.logprobs[k] ?? 0)}` : 'tk m0';
+  span.dataset.i = String(pos);
+  if (idsOnly) span.classList.add('id');
+  else if (text === '') span.classList.add('empty');
+  span.textContent = idsOnly ? text : text === '' ? '\u200b' : visible(text);
+  return span;
+}
 
-  const page = (/** @type {number} */ index) => {
-    let p = pages.get(index);
+/**
+ * @typedef {{ length: number, marks: TokenMark[], fetchPage: (index: number) => Promise<TokenPage>, onToken: (info: TokenInfo, pinned: boolean) => void, onRendered: () => void }} TokenViewOptions
+ */
+export class TokenView {
+  /** @param {TokenViewOptions} options */
+  constructor(options) {
+    this.options = options;
+    this.el = h('div', { class: 'tokens', id: 'token-view' });
+    /** @type {Map<number, Promise<TokenPage>>} */
+    this.pages = new Map();
+    this.blockCount = Math.max(1, Math.ceil(options.length / BLOCK));
+    this.estimate = Math.ceil((BLOCK * 5) / 100) * LINE_PX;
+    /** @type {HTMLElement[]} */
+    this.blocks = [];
+    /** @type {Map<number, number>} measured heights of blocks drawn before */
+    this.heights = new Map();
+    /** @type {Set<number>} */
+    this.rendered = new Set();
+    this.labelsAt = labelsByPosition(options.marks);
+    this.observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const b = Number(/** @type {HTMLElement} */ (entry.target).dataset.block);
+        if (entry.isIntersecting) void this.renderBlock(b);
+        else this.emptyBlock(b);
+      }
+    }, { rootMargin: `${MARGIN_PX}px 0px` });
+    for (let b = 0; b < this.blockCount; b++) {
+      const block = h('div', { class: 'block', 'data-block': b });
+      block.style.minHeight = `${this.estimate}px`;
+      this.blocks.push(block);
+      this.el.appendChild(block);
+      this.observer.observe(block);
+    }
+    this.el.addEventListener('mouseover', (event) => void this.report(event, false));
+    this.el.addEventListener('click', (event) => void this.report(event, true));
+  }
+
+  /** The page holding token `pos`, fetched once. @param {number} pos */
+  page(pos) {
+    const index = Math.floor(pos / PAGE);
+    let p = this.pages.get(index);
     if (p === undefined) {
-      p = options.fetchPage(index);
-      pages.set(index, p);
-      p.catch(() => pages.delete(index));
+      p = this.options.fetchPage(index);
+      this.pages.set(index, p);
+      p.catch(() => this.pages.delete(index));
     }
     return p;
-  };
+  }
 
-  async function renderBlock(/** @type {number} */ b) {
+  /** Fills a block with its tokens and the labels before them. @param {number} b */
+  async renderBlock(b) {
     const from = b * BLOCK;
-    const to = Math.min(length, from + BLOCK);
-    const tp = await page(Math.floor(from / PAGE));
-    if (rendered.has(b)) return;
-    // A page the server could only give as ids (no tokenizer, an engine that is gone) shows ids.
-    const idsOnly = tp.decoder.kind === 'ids';
-    const el = blocks[b];
-    if (el === undefined) return;
+    const to = Math.min(this.options.length, from + BLOCK);
+    const tp = await this.page(from);
+    const block = this.blocks[b];
+    if (this.rendered.has(b) || block === undefined) return;
     const frag = document.createDocumentFragment();
     for (let pos = from; pos < to; pos++) {
-      for (const make of labelsAt.get(pos) ?? []) frag.appendChild(make());
-      const k = pos - tp.offset;
-      const mask = tp.mask[k] ?? 0;
-      const text = tp.text[k] ?? '';
-      const span = document.createElement('span');
-      span.className = mask === 1 ? `tk m1 p${bucketOf(tp.logprobs[k] ?? 0)}` : 'tk m0';
-      span.dataset.i = String(pos);
-      if (idsOnly) span.classList.add('id');
-      else if (text === '') span.classList.add('empty');
-      span.textContent = idsOnly ? text : text === '' ? '\u200b' : visible(text);
-      frag.appendChild(span);
+      for (const make of this.labelsAt.get(pos) ?? []) frag.appendChild(make());
+      frag.appendChild(tokenElement(tp, pos));
     }
-    if (to === length) for (const make of labelsAt.get(length) ?? []) frag.appendChild(make());
-    el.style.height = '';
-    el.style.minHeight = '';
-    el.replaceChildren(frag);
-    rendered.add(b);
-    heights.set(b, el.getBoundingClientRect().height);
-    options.onRendered();
+    if (to === this.options.length) for (const make of this.labelsAt.get(to) ?? []) frag.appendChild(make());
+    block.style.height = '';
+    block.style.minHeight = '';
+    block.replaceChildren(frag);
+    this.rendered.add(b);
+    this.heights.set(b, block.getBoundingClientRect().height);
+    this.options.onRendered();
   }
 
-  function emptyBlock(/** @type {number} */ b) {
-    const el = blocks[b];
-    if (el === undefined || !rendered.has(b)) return;
-    el.style.height = `${heights.get(b) ?? estimate}px`;
-    el.replaceChildren();
-    rendered.delete(b);
-    options.onRendered();
+  /** Empties a block far from the screen, keeping its height. @param {number} b */
+  emptyBlock(b) {
+    const block = this.blocks[b];
+    if (block === undefined || !this.rendered.has(b)) return;
+    block.style.height = `${this.heights.get(b) ?? this.estimate}px`;
+    block.replaceChildren();
+    this.rendered.delete(b);
+    this.options.onRendered();
   }
 
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      const b = Number(/** @type {HTMLElement} */ (entry.target).dataset.block);
-      if (entry.isIntersecting) void renderBlock(b);
-      else emptyBlock(b);
-    }
-  }, { rootMargin: `${MARGIN_PX}px 0px` });
-
-  for (let b = 0; b < blockCount; b++) {
-    const el = h('div', { class: 'block', 'data-block': b });
-    el.style.minHeight = `${estimate}px`;
-    blocks.push(el);
-    root.appendChild(el);
-    observer.observe(el);
-  }
-
-  /** @param {Event} event @param {boolean} pinned */
-  async function report(event, pinned) {
+  /** Tells the page about the token under the mouse, or the one clicked (pinned). @param {Event} event @param {boolean} pinned */
+  async report(event, pinned) {
     const target = /** @type {HTMLElement} */ (event.target);
     if (!target.classList?.contains('tk')) return;
     const pos = Number(target.dataset.i);
-    const tp = await page(Math.floor(pos / PAGE));
+    const tp = await this.page(pos);
     const k = pos - tp.offset;
-    options.onToken({ pos, id: tp.ids[k] ?? 0, text: tp.text[k] ?? '', mask: tp.mask[k] ?? 0, logprob: tp.logprobs[k] ?? 0, call: tp.call[k] ?? 0, advantage: tp.advantages?.[k] ?? null }, pinned);
+    this.options.onToken({ pos, id: tp.ids[k] ?? 0, text: tp.text[k] ?? '', mask: tp.mask[k] ?? 0, logprob: tp.logprobs[k] ?? 0, call: tp.call[k] ?? 0, advantage: tp.advantages?.[k] ?? null }, pinned);
     if (pinned) {
-      root.querySelector('.tk.pinned')?.classList.remove('pinned');
+      this.el.querySelector('.tk.pinned')?.classList.remove('pinned');
       target.classList.add('pinned');
     }
   }
-  root.addEventListener('mouseover', (event) => void report(event, false));
-  root.addEventListener('click', (event) => void report(event, true));
 
-  return {
-    el: root,
-    /** Scrolls to a token and pins it. @param {number} pos */
-    async reveal(pos) {
-      const b = Math.min(blockCount - 1, Math.max(0, Math.floor(pos / BLOCK)));
-      blocks[b]?.scrollIntoView({ block: 'start' });
-      await renderBlock(b);
-      const span = /** @type {HTMLElement | null} */ (root.querySelector(`.tk[data-i="${pos}"]`));
-      span?.scrollIntoView({ block: 'center' });
-      span?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    },
-    dispose: () => observer.disconnect(),
-  };
+  /** Scrolls to a token and pins it. @param {number} pos */
+  async reveal(pos) {
+    const b = Math.min(this.blockCount - 1, Math.max(0, Math.floor(pos / BLOCK)));
+    this.blocks[b]?.scrollIntoView({ block: 'start' });
+    await this.renderBlock(b);
+    const span = /** @type {HTMLElement | null} */ (this.el.querySelector(`.tk[data-i="${pos}"]`));
+    span?.scrollIntoView({ block: 'center' });
+    span?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  }
+
+  dispose() {
+    this.observer.disconnect();
+  }
 }

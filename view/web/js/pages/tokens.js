@@ -4,7 +4,7 @@ import { fill, h, link } from '../dom.js';
 import { num } from '../format.js';
 import { routeHash } from '../routes.js';
 import { CONFIDENCE_COLORS, tokenStrip } from '../token-strip.js';
-import { PAGE, tokenView } from '../token-view.js';
+import { PAGE, TokenView } from '../token-view.js';
 
 /**
  * Tokens: one training sample exactly as the learner gets it, token by token — context (loss
@@ -53,7 +53,7 @@ export async function tokensPage(route) {
   const panel = h('aside', { class: 'token-panel', id: 'token-panel' }, h('p', { class: 'muted' }, 'Hover a token to see it; click to pin it.'));
   const tip = h('div', { class: 'token-tip', hidden: true });
   const counter = h('span', { id: 'rendered-count', class: 'muted' });
-  const view = tokenView({
+  const view = new TokenView({
     length: overview.length,
     marks: overview.marks,
     fetchPage: (index) => /** @type {Promise<TokenPage>} */ (get(`${base}/tokens`, { offset: index * PAGE, limit: PAGE })),
