@@ -87,8 +87,12 @@ export async function stepPage(run: RunSource, step: number | null, query: StepQ
   const db = run.database();
   if (db === null) return queryStep(step, [], query, null);
   const batch = step === null ? null : ((await run.batches?.forStep(step)) ?? null);
-  const rollouts = db.browser.rolloutsOfStep(step);
-  const rows = stepRows(rollouts, run.callTotals.totalsFor(db.browser, step, rollouts), batch);
+  // Rebuilt only when the database or the step's batch changed since (a finished run: never).
+  const key = `${JSON.stringify(db.browser.fingerprint())}:${batch?.samples ?? 'none'}`;
+  const rows = run.memo.get(`step-rows:${step}`, key, () => {
+    const rollouts = db.browser.rolloutsOfStep(step);
+    return stepRows(rollouts, run.callTotals.totalsFor(db.browser, step, rollouts), batch);
+  });
   const needle = query.q?.trim() ?? '';
   return queryStep(step, rows, { ...query, q: needle }, needle === '' ? null : db.browser.searchStep(step, needle));
 }
