@@ -74,6 +74,8 @@ test('train --with-logview: run → rollout → tokens in a browser, live as ste
   });
   const run = await startTraining(conf);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // Conditions, not sleeps: every wait and click waits up to this long on a busy machine.
+  page.setDefaultTimeout(WAIT_MS);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(run.url);
