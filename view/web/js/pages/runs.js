@@ -39,6 +39,24 @@ function overlay(details, metric) {
   return lineChart({ title: `${metric} by run`, metric, series });
 }
 
+/** @param {HTMLElement} el @param {RunSummary[]} runs @param {{ metric: string }} state the metric picked, kept across redraws */
+async function draw(el, runs, state) {
+  if (runs.length === 0) {
+    fill(el, h('h1', null, 'Runs'), h('p', { class: 'muted' }, 'No run folder here yet. Runs appear as they start.'));
+    return;
+  }
+  const details = await Promise.all(runs.slice(0, OVERLAID_RUNS).map((run) => /** @type {Promise<RunDetail>} */ (get(runPath(run.id)))));
+  const chartBox = h('div', { class: 'charts' });
+  const picker = h('select', {
+    onchange: () => {
+      state.metric = /** @type {HTMLSelectElement} */ (picker).value;
+      fill(chartBox, overlay(details, state.metric));
+    },
+  }, ...METRICS.map((m) => h('option', { value: m, selected: m === state.metric }, m)));
+  fill(chartBox, overlay(details, state.metric));
+  fill(el, h('h1', null, `Runs (${runs.length})`), table(runs), h('h2', null, 'Side by side ', picker), chartBox);
+}
+
 /** @returns {Promise<Page>} */
 export async function runsPage() {
   const runs = /** @type {RunSummary[]} */ (await get('runs'));
@@ -48,18 +66,7 @@ export async function runsPage() {
     return { el: h('p', { class: 'muted' }, 'Opening the run…') };
   }
   const el = h('section', { class: 'page runs' });
-  if (runs.length === 0) {
-    fill(el, h('h1', null, 'Runs'), h('p', { class: 'muted' }, 'No run folder here yet. Runs appear as they are created.'));
-    return { el, onChange: () => location.reload() };
-  }
-  const details = await Promise.all(runs.slice(0, OVERLAID_RUNS).map((run) => /** @type {Promise<RunDetail>} */ (get(runPath(run.id)))));
-  const chartBox = h('div', { class: 'charts' });
-  const picker = h('select', { onchange: () => fill(chartBox, overlay(details, /** @type {HTMLSelectElement} */ (picker).value)) }, ...METRICS.map((m) => h('option', { value: m }, m)));
-  fill(chartBox, overlay(details, METRICS[0] ?? 'reward/mean'));
-  const tableBox = h('div', null, table(runs));
-  fill(el, h('h1', null, `Runs (${runs.length})`), tableBox, h('h2', null, 'Side by side ', picker), chartBox);
-  return {
-    el,
-    onChange: async () => fill(tableBox, table(/** @type {RunSummary[]} */ (await get('runs')))),
-  };
+  const state = { metric: METRICS[0] ?? 'reward/mean' };
+  await draw(el, runs, state);
+  return { el, onChange: () => void get('runs').then((fresh) => draw(el, /** @type {RunSummary[]} */ (fresh), state), () => undefined) };
 }
