@@ -22,7 +22,7 @@ import { chromium } from 'playwright-core';
 import { batchFilePath } from '../src/run/run-layout.ts';
 import { openStoreReadOnly } from '../src/store/store.ts';
 import { buildSamples, toSampleCalls } from '../src/trajectory/index.ts';
-import { indexBatchFile } from '../view/runs/batch-index.ts';
+import { indexBatchFile } from '../view/sources/batch-index.ts';
 import { startViewServer } from '../view/view-server.ts';
 import { median } from './stats.ts';
 import { LONG_ROLLOUT, LONG_TOKENS, STEP_ROLLOUTS, writeViewRun } from './view-run.ts';

@@ -4,8 +4,8 @@ import { runFolderAt } from '../src/run/run-layout.ts';
 import type { Store } from '../src/store/store.ts';
 import { viewGuard } from './http/view-guard.ts';
 import { viewPlugin } from './http/view-plugin.ts';
-import { isRunFolder, singleRunCatalog } from './runs/run-catalog.ts';
-import { RunSource } from './runs/run-source.ts';
+import { isRunFolder, singleRunCatalog } from './sources/run-catalog.ts';
+import { RunSource } from './sources/run-source.ts';
 
 /**
  * The log view of a live store (the proxy's own database), behind the admin token. When the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { RollcallError } from '../src/errors/rollcall-error.ts';
-import { folderCatalog, type RunCatalog } from './runs/run-catalog.ts';
+import { folderCatalog, type RunCatalog } from './sources/run-catalog.ts';
 import { viewGuard } from './http/view-guard.ts';
 import { viewPlugin } from './http/view-plugin.ts';
 import { tokenizerDecoder } from './tokens/tokenizer-decoder.ts';

@@ -1,7 +1,7 @@
 import type { RolloutRecord } from '../../src/store/records.ts';
 import type { RolloutDetail, SampleSummary } from '../api/view-wire.ts';
-import type { BatchEntry } from '../runs/batch-index.ts';
-import type { RunSource } from '../runs/run-source.ts';
+import type { BatchEntry } from '../sources/batch-index.ts';
+import type { RunSource } from '../sources/run-source.ts';
 import { callView } from './call-view.ts';
 import { batchEntries, loadRollout } from './rollout-samples.ts';
 import { failureOf, judgeOf, splitOf, stepOf } from './step-rows.ts';

@@ -1,8 +1,8 @@
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { RolloutRecord, StoredCall } from '../../src/store/records.ts';
 import { buildSamples, toSampleCalls, type RolloutSamples, type Sample } from '../../src/trajectory/index.ts';
-import { readBatchRow, type BatchEntry } from '../runs/batch-index.ts';
-import type { RunSource } from '../runs/run-source.ts';
+import { readBatchRow, type BatchEntry } from '../sources/batch-index.ts';
+import type { RunSource } from '../sources/run-source.ts';
 import { stepOf } from './step-rows.ts';
 
 /**

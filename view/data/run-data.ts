@@ -1,6 +1,6 @@
 import type { StepCell } from '../../src/store/rollout-browse.ts';
 import type { Counts, RunDetail, RunSummary, StepPage, StepSummary } from '../api/view-wire.ts';
-import type { RunSource } from '../runs/run-source.ts';
+import type { RunSource } from '../sources/run-source.ts';
 import { queryStep, type StepQuery } from './step-query.ts';
 import { stepRows } from './step-rows.ts';
 

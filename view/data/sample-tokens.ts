@@ -1,7 +1,7 @@
 import type { StoredCall } from '../../src/store/records.ts';
 import type { Sample } from '../../src/trajectory/index.ts';
 import type { TokenMark, TokenOverview, TokenPage } from '../api/view-wire.ts';
-import type { RunSource } from '../runs/run-source.ts';
+import type { RunSource } from '../sources/run-source.ts';
 import { decodePage } from '../tokens/token-decoder.ts';
 import { findSample, loadRollout, trainedRow, type LoadedRollout } from './rollout-samples.ts';
 

@@ -1,7 +1,7 @@
 import type { RolloutRecord } from '../../src/store/records.ts';
 import type { CallTotals } from '../../src/store/rollout-browse.ts';
 import type { GroupSummary, RolloutFlag, RolloutRow } from '../api/view-wire.ts';
-import type { StepBatch } from '../runs/batch-index.ts';
+import type { StepBatch } from '../sources/batch-index.ts';
 
 /**
  * The Step page's rows: each policy rollout of a step with its reward, advantage (from the step's

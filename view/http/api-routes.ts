@@ -5,7 +5,7 @@ import { rolloutDetail } from '../data/rollout-detail.ts';
 import { runDetail, runSummary, stepPage, stepSummaries } from '../data/run-data.ts';
 import { MAX_PAGE_TOKENS, tokenOverview, tokenPage } from '../data/sample-tokens.ts';
 import { StepQuerySchema } from '../data/step-query.ts';
-import type { RunCatalog } from '../runs/run-catalog.ts';
+import type { RunCatalog } from '../sources/run-catalog.ts';
 
 /** The view's JSON API (view/api/view-wire.ts); every route only reads. */
 

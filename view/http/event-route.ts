@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { validate } from '../../src/wire/validate.ts';
 import type { ChangeFeed } from '../live/change-feed.ts';
-import type { RunCatalog } from '../runs/run-catalog.ts';
+import type { RunCatalog } from '../sources/run-catalog.ts';
 
 /**
  * `GET /api/events`: server-sent events, one `change` event (view/api/view-wire.ts ChangeEvent)

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import { ChangeFeed } from '../live/change-feed.ts';
-import type { RunCatalog } from '../runs/run-catalog.ts';
+import type { RunCatalog } from '../sources/run-catalog.ts';
 import { apiRoutes } from './api-routes.ts';
 import { eventRoute } from './event-route.ts';
 import { loadAssets, type Asset } from './static-assets.ts';

@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../api/view-wire.ts';
 import { runSummary } from '../data/run-data.ts';
-import type { RunCatalog } from '../runs/run-catalog.ts';
-import type { RunSource } from '../runs/run-source.ts';
+import type { RunCatalog } from '../sources/run-catalog.ts';
+import type { RunSource } from '../sources/run-source.ts';
 
 /**
  * Tells open pages when a run changed, without their polling: while anyone listens, each run

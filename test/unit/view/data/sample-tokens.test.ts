@@ -8,7 +8,7 @@ import { runFolderAt } from '../../../../src/run/run-layout.ts';
 import type { CallRecord, RolloutRecord } from '../../../../src/store/records.ts';
 import { openStore } from '../../../../src/store/store.ts';
 import { tokenOverview, tokenPage } from '../../../../view/data/sample-tokens.ts';
-import { RunSource } from '../../../../view/runs/run-source.ts';
+import { RunSource } from '../../../../view/sources/run-source.ts';
 
 const rollout: RolloutRecord = {
   id: 'r1', taskId: 't', groupId: 'g', attempt: 0, tag: null, trainable: true, engine: 'policy', status: 'open', limits: {}, sampling: {},
