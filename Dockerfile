@@ -7,6 +7,7 @@ COPY src ./src
 COPY proxy ./proxy
 COPY trainer ./trainer
 COPY cli ./cli
+COPY view ./view
 COPY adapters ./adapters
 COPY examples ./examples
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
@@ -20,6 +21,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The log view's page files are served as they are (no build step).
+COPY --from=build /app/view/web ./view/web
 COPY package.json ./
 COPY bin ./bin
 RUN groupadd --system rollcall && useradd --system --gid rollcall --home /data rollcall \

@@ -9,6 +9,7 @@ const COMMANDS = {
   train: ['../dist/cli/train-command.js', 'trainCommand', 'train a policy from a YAML configuration', true],
   eval: ['../dist/cli/eval-command.js', 'evalCommand', 'validation only: pass@1 and pass@k of the configured tasks', true],
   export: ['../dist/cli/export-command.js', 'exportCommand', "write a run's training samples as JSONL", false],
+  view: ['../dist/cli/view-command.js', 'viewCommand', 'the log view: a web page over a run folder (or a folder of runs), live', false],
   worker: ['../dist/cli/worker-command.js', 'workerCommand', 'run the Python GPU worker (generation + learning) on a model folder', false],
   doctor: ['../dist/cli/doctor-command.js', 'doctorCommand', 'check an engine, the Python/torch set-up and a configuration', true],
   data: ['../dist/cli/data-command.js', 'dataCommand', 'download a Hugging Face dataset (data get openai/gsm8k)', false],

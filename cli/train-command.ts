@@ -4,6 +4,7 @@ import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig }
 import { RunLog } from '../trainer/run/run-log.ts';
 import { closeRun, startRun, type StartedRun } from './build-trainer.ts';
 import { loadRunConfig, openStopSignal, RUN_FLAGS } from './run-command.ts';
+import { startLogviewBesideRun, type LogviewBesideRun } from './logview-beside-run.ts';
 import { reportFailure } from './run-failure.ts';
 
 export const TRAIN_SPEC = {
@@ -16,6 +17,8 @@ export const TRAIN_SPEC = {
     'resume-latest': { type: 'boolean', help: 'continue the newest run of this experiment that has a checkpoint' },
     'workflow-url': { type: 'string', value: 'URL', help: 'workflow: call this HTTP function service instead of the configured workflow (what rollcall.tune() uses)' },
     'judge-url': { type: 'string', value: 'URL', help: 'judge: call this HTTP function service instead of the configured judge' },
+    'with-logview': { type: 'boolean', help: 'serve the log view of this run beside it and print its URL (rollcall view)' },
+    'logview-port': { type: 'string', value: 'N', help: 'port of the log view (default: a free one)' },
   },
   notes: ['environment: ROLLCALL_UPSTREAM (engine URLs, comma-separated), ROLLCALL_ENGINE, ROLLCALL_RUNS_DIR, ROLLCALL_LEARNER_URL'],
 } as const satisfies CommandSpec;
@@ -33,6 +36,12 @@ export async function trainCommand(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const logviewPort = values['logview-port'] === undefined ? 0 : Number(values['logview-port']);
+  if (!Number.isInteger(logviewPort) || logviewPort < 0 || logviewPort > 65535) {
+    process.stderr.write(`rollcall train: --logview-port must be a port number, not "${values['logview-port']}"\n`);
+    process.exitCode = 2;
+    return;
+  }
   const services = { ...(values['workflow-url'] === undefined ? {} : { workflowUrl: values['workflow-url'] as string }), ...(values['judge-url'] === undefined ? {} : { judgeUrl: values['judge-url'] as string }) };
   const loaded = loadRunConfig('train', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), ...(steps === undefined ? {} : { steps }), set: values.set ?? [], ...services });
   if (loaded === null) return;
@@ -43,8 +52,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const runLog = new RunLog(run.logFile);
   const stop = openStopSignal(config.rollout.concurrency);
   let started: Partial<StartedRun> = {};
+  let logview: LogviewBesideRun | null = null;
   try {
     started = await startRun({ loaded, run, runLog, signal: stop.signal, out: process.stderr, usesLearner: true });
+    if (values['with-logview'] === true) {
+      logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort);
+      process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
+      // A proxy of its own (proxy.url) keeps the rollouts in its database: its /view shows them.
+      if (config.proxy.url !== undefined) process.stdout.write(`  rollouts are recorded by the proxy at ${config.proxy.url}: its /view shows them\n`);
+    }
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
     const summary = await runTraining(started.deps as StartedRun['deps'], { resume: resumeRun !== null });
     const m = summary.lastMetrics;
@@ -59,5 +75,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     stop.release();
     await closeRun(started);
     runLog.close();
+    // A run stopped by a signal closes its view too; a finished or failed one may keep it open.
+    if (stop.signal.aborted) await logview?.close();
+    else await logview?.finish(process.stdout);
   }
 }

@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { openAiRoutes } from './routes/openai-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
+import { viewRoute } from './routes/view-route.ts';
 import { PolicyGate } from './policy/policy-gate.ts';
 import { RolloutRegistry } from './rollouts/rollout-registry.ts';
 import type { ResolvedEngine } from './engine/resolve-engine.ts';
@@ -67,6 +68,7 @@ export function buildApp(deps: AppDeps): ProxyApp {
   void app.register(healthRoutes(metrics, contexts));
   void app.register(openAiRoutes(contexts));
   void app.register(openAiRoutes(contexts), { prefix: '/r/:key' });
+  void app.register(viewRoute({ store, config, adminToken: deps.adminToken, logger }));
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));
     await admin.register(adminRoutes({ registry, store, publicBaseUrl: config.publicBaseUrl }));

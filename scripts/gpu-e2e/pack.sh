@@ -2,7 +2,7 @@
 # Packs what the GPU machine needs to run rollcall (it has Python + torch but no Node and no
 # network) into .pack/ (git-ignored; it travels with a device run as a `carry` path):
 #   node.xz          this machine's Node binary (glibc-only dependencies), xz-compressed
-#   rollcall.tar.xz  dist/, bin/, the Python worker, scripts and the production dependencies
+#   rollcall.tar.xz  dist/, bin/, the log view's page, the Python worker, scripts and the production dependencies
 #                    the proxy, trainer and the compiled math agent load (no tsx, LangChain,
 #                    tiktoken or TypeScript: the bundle runs compiled .js workflows)
 # The device side is scripts/gpu-e2e/run-on-gpu.sh. Keep the total under 64 MiB.
@@ -15,7 +15,8 @@ rm -rf "$pack" && mkdir -p "$pack"
 cd "$root"
 npm run build >/dev/null
 cp -r dist bin package.json package-lock.json "$stage/"
-mkdir -p "$stage/trainer" "$stage/scripts" "$stage/examples"
+mkdir -p "$stage/trainer" "$stage/scripts" "$stage/examples" "$stage/view"
+cp -r view/web "$stage/view/"
 cp -r trainer/worker "$stage/trainer/"
 cp -r scripts/small-policy scripts/gpu-e2e "$stage/scripts/"
 cp -r examples/math-agent "$stage/examples/"

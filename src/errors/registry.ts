@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   RC_ERR_AUTH_KEY_REVOKED: spec(401, 'authentication_error', 'The rollout {rolloutId} is {status}; its key was revoked'),
   RC_ERR_AUTH_ADMIN_REQUIRED: spec(403, 'permission_error', 'This route needs the admin token; a rollout key is not accepted here'),
   RC_ERR_AUTH_ADMIN_INVALID: spec(401, 'authentication_error', 'Missing or wrong admin token'),
+  RC_ERR_AUTH_VIEW_INVALID: spec(401, 'authentication_error', 'Missing or wrong log view token: open the address rollcall view printed, which carries it'),
   RC_ERR_REQUEST_INVALID_JSON: spec(400, 'invalid_request_error', 'The request body is not valid JSON: {detail}'),
   RC_ERR_REQUEST_VALIDATION: spec(400, 'invalid_request_error', 'Invalid request at {path}: {detail}'),
   RC_ERR_REQUEST_BODY_TOO_LARGE: spec(413, 'invalid_request_error', 'The request body is larger than the configured limit of {limitBytes} bytes'),
@@ -88,6 +89,9 @@ export const ERROR_CODES = {
   RC_ERR_DATA_NO_FILES: spec(404, 'data_error', '{repo} at revision {revision} has no parquet files, and the hub has no parquet conversion of it'),
   RC_ERR_DATA_CORRUPT: spec(502, 'data_error', '{file}: {detail}; the partial download was removed', true),
   RC_ERR_PYTHON_SERVICE_START: spec(500, 'python_error', '{detail}'),
+  RC_ERR_VIEW_NOT_FOUND: spec(404, 'not_found_error', 'No {what} {id} in {run}'),
+  RC_ERR_VIEW_PATH: spec(400, 'view_error', 'Cannot show {path}: {detail}'),
+  RC_ERR_VIEW_TOKENIZER: spec(400, 'view_error', 'The tokenizer at {path} cannot be used: {detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -29,6 +29,10 @@ export const ERROR_REMEDIES = {
     cause: 'An admin route was called without the admin token, or with another one.',
     fix: 'Read the token the proxy printed at start (`admin token: …`) and send it as `Authorization: Bearer`; a restarted proxy keeps the token in its file unless `ROLLCALL_ADMIN_TOKEN` changed.',
   },
+  RC_ERR_AUTH_VIEW_INVALID: {
+    cause: 'The log view was opened without its token, or with an old one (each `rollcall view` or `train --with-logview` makes a new token).',
+    fix: 'Open the full address `rollcall view` printed (it carries `?token=`); on the proxy, `/view` takes the admin token.',
+  },
   RC_ERR_REQUEST_INVALID_JSON: {
     cause: 'The request body could not be parsed as JSON.',
     fix: 'Send `content-type: application/json` with a valid JSON body; with curl, quote the body in single quotes.',
@@ -284,6 +288,18 @@ export const ERROR_REMEDIES = {
   RC_ERR_PYTHON_SERVICE_START: {
     cause: 'The Python process that serves `type: python` workflows and judges did not start or did not become ready (no Python, an import error in the module, a missing function).',
     fix: 'Set `workflow.python` or `ROLLCALL_PYTHON` to a Python 3.9+; check that `python -c "import your_module"` works from the config\'s folder; the message has its stderr.',
+  },
+  RC_ERR_VIEW_NOT_FOUND: {
+    cause: 'The page asks for a run, step, rollout or sample that the run folder or its database does not hold (a stale link, or a run folder moved).',
+    fix: 'Go back to the run page; check that `rollcall view` was given the run folder (or its parent) the link came from.',
+  },
+  RC_ERR_VIEW_PATH: {
+    cause: 'The folder given to `rollcall view` is not a run folder nor a folder of runs, or cannot be read.',
+    fix: 'Give a run folder (`runs/<project>/<experiment>-<time>/`, with `metrics.jsonl` or `trajectories.db`) or a folder that holds such folders.',
+  },
+  RC_ERR_VIEW_TOKENIZER: {
+    cause: 'The `tokenizer.json` of the model folder the run used cannot be loaded, so tokens cannot be shown as text.',
+    fix: 'Point the view at a model folder with a valid `tokenizer.json` (`rollcall view --tokenizer DIR`), or let it use the engine\'s `/detokenize`; ids are shown meanwhile.',
   },
   RC_ERR_SERVER_INTERNAL: {
     cause: 'Something failed that rollcall did not expect: a bug.',

@@ -20,6 +20,23 @@ export function openDatabase(path: string): SqliteDatabase {
   return db;
 }
 
+/**
+ * Opens an existing database for reading only (the log view): no migration and no pragma that
+ * writes, so a viewer never changes a run's data. SQLite lets a read-only connection share the
+ * WAL of a writer in another process, so it sees every call as soon as it is committed.
+ */
+export function openDatabaseReadOnly(path: string): SqliteDatabase {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version !== MIGRATIONS.length) {
+    db.close();
+    const relation = version > MIGRATIONS.length ? 'newer than this rollcall; upgrade rollcall' : 'older than this rollcall; open it once with rollcall serve to migrate it';
+    throw new Error(`database ${path}: schema version ${version} is ${relation} (this rollcall reads version ${MIGRATIONS.length})`);
+  }
+  return db;
+}
+
 export function migrate(db: SqliteDatabase): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > MIGRATIONS.length) {

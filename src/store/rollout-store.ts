@@ -2,7 +2,7 @@ import type { SqliteDatabase } from './open-database.ts';
 import type { RolloutRecord } from './records.ts';
 import type { RolloutStatus } from '../wire/admin.ts';
 
-type RolloutRow = {
+export type RolloutRow = {
   id: string;
   task_id: string | null;
   group_id: string | null;
@@ -39,7 +39,8 @@ export type RolloutClose = {
   endedAt: number;
 };
 
-function toRecord(row: RolloutRow): RolloutRecord {
+/** A row of `rollouts` as a record. */
+export function toRecord(row: RolloutRow): RolloutRecord {
   return {
     id: row.id,
     taskId: row.task_id,

@@ -1,5 +1,5 @@
 import { CallStore } from './call-store.ts';
-import { openDatabase, type SqliteDatabase } from './open-database.ts';
+import { openDatabase, openDatabaseReadOnly, type SqliteDatabase } from './open-database.ts';
 import { RolloutStore } from './rollout-store.ts';
 
 /** The trajectory database: rollouts and their calls, in one SQLite file. */
@@ -12,7 +12,15 @@ export type Store = {
 
 /** Opens (creating and migrating as needed) the store at `path`; `:memory:` for tests. */
 export function openStore(path: string): Store {
-  const db = openDatabase(path);
+  return storeOver(openDatabase(path));
+}
+
+/** Opens an existing store for reading only (see `openDatabaseReadOnly`); its writes fail. */
+export function openStoreReadOnly(path: string): Store {
+  return storeOver(openDatabaseReadOnly(path));
+}
+
+function storeOver(db: SqliteDatabase): Store {
   return {
     db,
     rollouts: new RolloutStore(db),

@@ -7,6 +7,7 @@ export { buildSamples } from './build-samples.ts';
 export { sampleViolations } from './sample-invariants.ts';
 export { countTrainable, sampleMetrics } from './sample-stats.ts';
 export { validateSampleOptions } from './sample-caps.ts';
+export { sampleOptionsOf, type SamplesSection } from './sample-options.ts';
 export { SHARED_PREFIX_MODES } from './sample-types.ts';
 export type {
   DriftEvent,

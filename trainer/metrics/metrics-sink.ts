@@ -15,6 +15,7 @@
 
 import { join } from 'node:path';
 
+import { METRICS_FILE_NAME } from '../../src/run/run-layout.ts';
 import type { MetricRecord } from './metric-checks.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { TensorBoardWriter } from './tensorboard-writer.ts';
@@ -82,7 +83,7 @@ export class RunMetricsSink implements MetricsSink {
 export function openMetricsSink(options: MetricsSinkOptions): RunMetricsSink {
   const now = options.now ?? Date.now;
   const log = MetricsLog.open({
-    path: join(options.runDir, options.metricsFileName ?? 'metrics.jsonl'),
+    path: join(options.runDir, options.metricsFileName ?? METRICS_FILE_NAME),
     now,
     fsync: options.fsync,
     significantDigits: options.significantDigits,

@@ -1,3 +1,4 @@
+import { sampleOptionsOf } from '../../src/trajectory/sample-options.ts';
 import type { SamplingPolicy } from '../../src/wire/admin.ts';
 import type { AuxiliaryModel } from '../judges/judge-types.ts';
 import type { RecordedCall, RolloutView } from '../proxy-client/admin-views.ts';
@@ -108,11 +109,7 @@ async function settle(run: RolloutRun, opened: Opened, result: WorkflowResult): 
 }
 
 async function fetchSamples(run: RolloutRun, rolloutId: string): Promise<void> {
-  const s = run.deps.config.samples;
-  const query: Record<string, string | number> = { sharedPrefix: s.sharedPrefix };
-  if (s.maxSamplesPerRollout !== undefined) query.maxSamples = s.maxSamplesPerRollout;
-  for (const key of ['maxPromptTokens', 'maxTotalTokens', 'maxResponseTokens'] as const) if (s[key] !== undefined) query[key] = s[key];
-  const samples = await run.deps.admin.getSamples(rolloutId, query);
+  const samples = await run.deps.admin.getSamples(rolloutId, sampleOptionsOf(run.deps.config.samples));
   run.outcome.samples = samples.samples;
   run.outcome.sampleStats = samples.stats;
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { batchFilePath } from '../../src/run/run-layout.ts';
 import type { Sample } from '../../src/trajectory/sample-types.ts';
 import { computeAdvantages } from '../advantages/compute-advantages.ts';
 import { filterGroups, oversampledTaskCount } from '../advantages/oversampling.ts';
@@ -93,7 +93,7 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
   const { rollouts, index } = advantageInputs(kept);
   const advantages = computeAdvantages(rollouts, config.algorithm, lossAggregation(config));
   const batch = buildBatch(advantages.samples, index);
-  await writeBatch(join(deps.run.batchesDir, `step_${step}.jsonl`), batch);
+  await writeBatch(batchFilePath(deps.run, step), batch);
   const learnerMetrics = await trainAndUpdatePolicy(deps, step, batch.map(toTrainSample));
   deps.selector.feedback(...passRates(outcomes));
   deps.progress.endStep();

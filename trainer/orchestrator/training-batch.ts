@@ -5,17 +5,10 @@ import type { SampleSampling, TrainSample } from '../../src/wire/learner.ts';
 import type { Sample } from '../../src/trajectory/sample-types.ts';
 import type { SampleAdvantage } from '../advantages/advantage-types.ts';
 import type { FailureReason } from './rollout-failure.ts';
+import type { BatchRowHead } from '../../src/run/batch-row.ts';
 
 /** One row of a step's batch: a sample with its per-token advantages and where it came from. */
-export type BatchRow = TrainSample & {
-  sampleId: string;
-  rolloutId: string;
-  groupId: string;
-  taskId: string;
-  reward: number;
-  advantage: number;
-  lossWeight: number;
-  policyVersions: number[];
+export type BatchRow = BatchRowHead & TrainSample & {
   /** Why the rollout failed when the policy caused it (it trained with `rollout.failureReward`); null when it was judged. */
   failure: FailureReason | null;
 };

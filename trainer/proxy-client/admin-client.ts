@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { CreateRolloutBody, CreatedRollout, FailRolloutBody, FinishRolloutBody } from '../../src/wire/admin.ts';
 import type { RecordedCall, RolloutSamplesView, RolloutView } from './admin-views.ts';
+import type { SampleOptions } from '../../src/trajectory/sample-types.ts';
 
 /** An admin API error as the proxy sent it, with its registry code. */
 export class AdminApiError extends Error {
@@ -52,8 +53,8 @@ export class AdminClient {
     return this.call('GET', `/admin/rollouts/${id}`);
   }
 
-  getSamples(id: string, query: Record<string, string | number> = {}): Promise<RolloutSamplesView> {
-    const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  getSamples(id: string, options: SampleOptions = {}): Promise<RolloutSamplesView> {
+    const params = new URLSearchParams(Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     const suffix = params.size > 0 ? `?${params.toString()}` : '';
     return this.call('GET', `/admin/rollouts/${id}/samples${suffix}`);
   }

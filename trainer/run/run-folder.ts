@@ -1,31 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runFolderAt, type RunFolder } from '../../src/run/run-layout.ts';
 import { stringify } from 'yaml';
 
-/**
- * The run folder (DESIGN §6): `runs/<project>/<experiment>-<timestamp>/` with the resolved
- * config, metrics, TensorBoard events, checkpoints, exported batches, the trajectory database
- * and the run log.
- */
-export type RunFolder = {
-  dir: string;
-  configFile: string;
-  checkpointsDir: string;
-  batchesDir: string;
-  databaseFile: string;
-  logFile: string;
-};
-
-export function runFolderAt(dir: string): RunFolder {
-  return {
-    dir,
-    configFile: join(dir, 'config.yaml'),
-    checkpointsDir: join(dir, 'checkpoints'),
-    batchesDir: join(dir, 'batches'),
-    databaseFile: join(dir, 'trajectories.db'),
-    logFile: join(dir, 'run.log'),
-  };
-}
+export { runFolderAt, type RunFolder } from '../../src/run/run-layout.ts';
 
 const timestamp = (date: Date): string => date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
