@@ -18,6 +18,8 @@ export type OpenRollout = {
   conversation: ConversationIndex;
 };
 
+const expiredError = (record: RolloutRecord) => new RollcallError('RC_ERR_ROLLOUT_EXPIRED', { rolloutId: record.id, ttlMs: record.limits.ttlMs });
+
 /** What admission grants one call. */
 export type Admission = { seq: number; maxTokens: number | undefined };
 
@@ -80,7 +82,7 @@ export class RolloutRegistry {
     const { expiresAt } = rollout.record;
     if (expiresAt !== null && this.now() >= expiresAt) {
       this.close(rollout.record.id, { status: 'expired' });
-      throw new RollcallError('RC_ERR_ROLLOUT_EXPIRED', { rolloutId: rollout.record.id, ttlMs: rollout.record.limits.ttlMs });
+      throw expiredError(rollout.record);
     }
     return rollout;
   }
@@ -89,6 +91,8 @@ export class RolloutRegistry {
   private loadOpen(keyHash: Buffer): OpenRollout {
     const record = this.store.rollouts.getByKeyHash(keyHash);
     if (record === undefined) throw new RollcallError('RC_ERR_AUTH_INVALID_KEY');
+    // An expired rollout answers the same whether a call or the sweeper noticed it first.
+    if (record.status === 'expired') throw expiredError(record);
     if (record.status !== 'open') {
       throw new RollcallError('RC_ERR_AUTH_KEY_REVOKED', { rolloutId: record.id, status: record.status });
     }
