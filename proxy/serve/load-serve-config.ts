@@ -12,10 +12,15 @@ export const SERVE_ENV = {
   ROLLCALL_UPSTREAM: 'engine.upstreams',
   ROLLCALL_ENGINE: 'engine.kind',
   ROLLCALL_LOG_LEVEL: 'logLevel',
+  ROLLCALL_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  ROLLCALL_LISTEN_BACKLOG: 'listenBacklog',
 } as const;
 
+/** Variables whose value is a number. */
+const NUMERIC_PATHS: readonly string[] = ['port', 'shutdownGraceMs', 'listenBacklog'];
+
 export const SERVE_USAGE = `usage: rollcall serve [--upstream URL]... [--engine ${ENGINE_KINDS.join('|')}] [--mode auto|token|chat] [--host HOST] [--port PORT]
-                     [--db PATH] [--admin-token-file PATH] [--config FILE.yaml]`;
+                     [--db PATH] [--admin-token-file PATH] [--shutdown-grace-ms MS] [--config FILE.yaml]`;
 
 type Raw = Record<string, unknown> & { engine?: Record<string, unknown> };
 
@@ -37,6 +42,7 @@ export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): P
       port: { type: 'string' },
       db: { type: 'string' },
       'admin-token-file': { type: 'string' },
+      'shutdown-grace-ms': { type: 'string' },
       config: { type: 'string' },
     },
     strict: true,
@@ -46,7 +52,7 @@ export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): P
   for (const [name, path] of Object.entries(SERVE_ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    if (path === 'port') setPath(raw, path, Number(value));
+    if (NUMERIC_PATHS.includes(path)) setPath(raw, path, Number(value));
     else if (path === 'engine.upstreams') setPath(raw, path, value.split(',').map((s) => s.trim()));
     else setPath(raw, path, value);
   }
@@ -57,6 +63,7 @@ export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): P
   if (values.port !== undefined) raw.port = Number(values.port);
   if (values.db !== undefined) raw.dbPath = values.db;
   if (values['admin-token-file'] !== undefined) raw.adminTokenFile = values['admin-token-file'];
+  if (values['shutdown-grace-ms'] !== undefined) raw.shutdownGraceMs = Number(values['shutdown-grace-ms']);
   const result = ProxyConfigSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -4,51 +4,63 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { openStore } from '../../src/store/store.ts';
 import { buildApp } from '../app.ts';
 import { resolveEnginesAtStart } from '../engine/resolve-engine.ts';
-import { resolveAdminToken } from './admin-token.ts';
+import { resolveAdminToken, type AdminTokenSource } from './admin-token.ts';
 import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
 
-/** `rollcall serve`: load config, build, listen; SIGTERM closes the server, then the store. */
+const say = (line: string) => process.stderr.write(`rollcall serve: ${line}\n`);
+
+/**
+ * `rollcall serve`: load config, build, listen. SIGTERM or SIGINT (also `docker stop`) drains:
+ * no new requests, the ones in flight get `shutdownGraceMs` to finish, then the calls left end
+ * with the shutdown error (http/shutdown-drain.ts); a second signal ends the grace period at
+ * once. Then the server closes, then the store.
+ */
 export async function serveCommand(argv: string[]): Promise<void> {
   let config;
+  let admin: AdminTokenSource;
   try {
     config = await loadServeConfig(argv, process.env);
+    admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
   } catch (error) {
-    process.stderr.write(`rollcall serve: ${(error as Error).message}\n${SERVE_USAGE}\n`);
+    process.stderr.write(`rollcall serve: ${(error as Error).message}\n${config === undefined ? `${SERVE_USAGE}\n` : ''}`);
     process.exitCode = 2;
     return;
   }
+  if (admin.warning !== null) say(`warning: ${admin.warning}`);
   const logger = createLogger({ level: config.logLevel });
-  const admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
   const store = openStore(config.dbPath);
   let engine;
   try {
     engine = await resolveEnginesAtStart(config);
   } catch (error) {
-    process.stderr.write(`rollcall serve: ${(error as Error).message}\n`);
+    say((error as Error).message);
     store.close();
     process.exitCode = 1;
     return;
   }
-  const { app } = buildApp({ config, store, logger, adminToken: admin.token, engines: engine });
-  const address = await app.listen({ host: config.host, port: config.port });
+  const { app, drain } = buildApp({ config, store, logger, adminToken: admin.token, engines: engine });
+  const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
   for (const [name, resolved] of Object.entries(engine)) {
-    if (resolved.warning !== undefined) process.stderr.write(`rollcall serve: warning: engine ${name}: ${resolved.warning}\n`);
+    if (resolved.warning !== undefined) say(`warning: engine ${name}: ${resolved.warning}`);
   }
   const policy = engine.policy;
   const state = policy?.mode ? `${policy.mode} mode${policy.capabilities?.version ? `, version ${policy.capabilities.version}` : ''}` : 'not detected yet: calls wait for its first passed health check, see GET /ready';
   process.stdout.write(
     `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${state})\n  database:    ${config.dbPath}\n`,
   );
-  let closing = false;
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
+    if (stopping) return drain.endGrace(`a second ${signal} ended the grace period`);
+    stopping = true;
+    logger.info({ signal, inFlight: drain.inFlight, graceMs: config.shutdownGraceMs }, 'shutting down');
+    say(`${signal}: draining ${drain.inFlight} requests in flight for up to ${config.shutdownGraceMs} ms (send ${signal} again to stop them now)`);
+    const report = await drain.drain(app.server, config.shutdownGraceMs);
     await app.close();
     store.close();
+    say(`stopped: ${report.inFlight - report.cut} of ${report.inFlight} requests in flight finished, ${report.cut} ended by the shutdown`);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
