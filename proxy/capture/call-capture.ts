@@ -36,6 +36,9 @@ function badId(ids: readonly unknown[], bound: number): string | null {
   return null;
 }
 
+/** True when every entry is a token id (a non-negative int32). */
+export const areTokenIds = (ids: readonly unknown[]): boolean => badId(ids, INT32_ID_BOUND) === null;
+
 /**
  * A choice the engine did not finish: no finish reason (the stream or answer stopped short), or
  * vLLM's and SGLang's `abort` (the request was aborted inside the engine: preempted, the engine

@@ -10,6 +10,7 @@ import { chatCompletionBody } from './chat-response.ts';
 import { chatStreamEvents } from './chat-stream.ts';
 import { prepareChat } from './chat-request.ts';
 import { completionBodyJson, completionStreamEvents, prepareCompletion } from './completions.ts';
+import { corruptBody, corruptEvents } from './corruptions.ts';
 import type { EngineContext } from './engine-context.ts';
 import { errorBody } from './errors.ts';
 import type { Faults, FaultState } from './faults.ts';
@@ -72,6 +73,7 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
   if (signal.aborted) return void res.destroy();
   if (faults.errorStatus !== null) {
     const message = faults.errorMessage ?? DEFAULT_FAULT_MESSAGES[faults.errorStatus] ?? `fake engine fault ${faults.errorStatus}`;
+    if (faults.retryAfterS !== null) res.setHeader('retry-after', String(faults.retryAfterS));
     return sendJson(res, faults.errorStatus, errorBody(faults.errorStatus, message));
   }
   const requestId = headerRequestId(request.req);
@@ -91,9 +93,9 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
     events = () => completionStreamEvents(ctx, prepared);
     json = () => completionBodyJson(ctx, prepared);
   }
-  if (stream) return writeSseStream(res, events(), faults, signal);
+  if (stream) return writeSseStream(res, corruptEvents(events(), faults.corrupt), faults, signal);
   if (faults.disconnectAfterTokens !== null) return void res.destroy();
-  const text = json();
+  const text = corruptBody(json(), faults.corrupt);
   await sleep(faults.firstByteDelayMs, signal);
   if (signal.aborted) return void res.destroy();
   sendJsonText(res, 200, text);
