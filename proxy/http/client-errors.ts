@@ -16,7 +16,9 @@ function toRollcallError(error: NodeJS.ErrnoException & { reason?: string }, hea
 /** Answers a `clientError` of the HTTP server, when the socket can still take an answer. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, headersTimeoutMs: number): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (!socket.writable) return void socket.destroy();
+  // A response already under way on this socket cannot be followed by another: just close it.
+  const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || current?.headersSent === true) return void socket.destroy();
   const mapped = toRollcallError(error, headersTimeoutMs);
   const body = JSON.stringify(mapped.toBody());
   const head = [
