@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Server, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
@@ -17,6 +18,11 @@ export class ShutdownDrain {
   private readonly graceOver = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private draining = false;
+
+  constructor() {
+    // Every call in flight listens to this one signal.
+    setMaxListeners(0, this.graceOver.signal);
+  }
 
   /** Requests whose response has not closed yet. */
   get inFlight(): number {

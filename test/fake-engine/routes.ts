@@ -18,6 +18,7 @@ import { sendJson, sendJsonText, sleep } from './http-io.ts';
 import { modelListBody, versionBody } from './models.ts';
 import type { ScriptBook } from './scripts.ts';
 import { type StreamEvent, writeSseStream } from './sse-writer.ts';
+import type { StreamGate } from './stream-gate.ts';
 import { detokenizeBody, tokenizeBody } from './tokenize.ts';
 import { handleWeightRoute, WEIGHT_ROUTES } from './weight-routes.ts';
 
@@ -25,6 +26,8 @@ export interface RouteDeps {
   ctx: EngineContext;
   scripts: ScriptBook;
   faults: FaultState;
+  /** Holds streams after their first event while a test wants them in flight. */
+  gate: StreamGate;
   /** Aborted when the engine closes: sleeps end early and streams stop. */
   signal: AbortSignal;
 }
@@ -93,7 +96,7 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
     events = () => completionStreamEvents(ctx, prepared);
     json = () => completionBodyJson(ctx, prepared);
   }
-  if (stream) return writeSseStream(res, corruptEvents(events(), faults.corrupt), faults, signal);
+  if (stream) return writeSseStream(res, corruptEvents(events(), faults.corrupt), faults, signal, deps.gate);
   if (faults.disconnectAfterTokens !== null) return void res.destroy();
   const text = corruptBody(json(), faults.corrupt);
   await sleep(faults.firstByteDelayMs, signal);
