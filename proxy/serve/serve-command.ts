@@ -40,6 +40,22 @@ export async function serveCommand(argv: string[]): Promise<void> {
     return;
   }
   const { app, drain } = buildApp({ config, store, logger, adminToken: admin.token, engines: engine });
+  // Handlers before the banner: whoever reads it may signal at once.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return drain.endGrace(`a second ${signal} ended the grace period`);
+    stopping = true;
+    logger.info({ signal, inFlight: drain.inFlight, graceMs: config.shutdownGraceMs }, 'shutting down');
+    const inFlight = drain.inFlight;
+    const drained = drain.drain(app.server, config.shutdownGraceMs);
+    say(`${signal}: draining ${inFlight} requests in flight for up to ${config.shutdownGraceMs} ms (send ${signal} again to stop them now)`);
+    const report = await drained;
+    await app.close();
+    store.close();
+    say(`stopped: ${report.inFlight - report.cut} of ${report.inFlight} requests in flight finished, ${report.cut} ended by the shutdown`);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
   for (const [name, resolved] of Object.entries(engine)) {
@@ -50,17 +66,4 @@ export async function serveCommand(argv: string[]): Promise<void> {
   process.stdout.write(
     `rollcall proxy ready\n  base URL:    ${baseUrl}\n  admin token: ${admin.where}\n  engine:      ${config.engine.kind} at ${config.engine.upstreams.join(', ')} (${state})\n  database:    ${config.dbPath}\n`,
   );
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return drain.endGrace(`a second ${signal} ended the grace period`);
-    stopping = true;
-    logger.info({ signal, inFlight: drain.inFlight, graceMs: config.shutdownGraceMs }, 'shutting down');
-    say(`${signal}: draining ${drain.inFlight} requests in flight for up to ${config.shutdownGraceMs} ms (send ${signal} again to stop them now)`);
-    const report = await drain.drain(app.server, config.shutdownGraceMs);
-    await app.close();
-    store.close();
-    say(`stopped: ${report.inFlight - report.cut} of ${report.inFlight} requests in flight finished, ${report.cut} ended by the shutdown`);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
