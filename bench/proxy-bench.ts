@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ownedSections } from './results-section.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,7 +150,8 @@ async function main(dir: string): Promise<void> {
     foreignLoad: { waitedS: monitor.waitedMs / 1000, windows: monitor.windows },
     notes,
   };
-  writeFileSync(flags.out, resultsMarkdown(results));
+  // Sections other benches wrote into the same file (results-section.ts) are kept.
+  writeFileSync(flags.out, `${resultsMarkdown(results).trimEnd()}\n\n${ownedSections(flags.out)}`);
   process.stdout.write(`\n${resultTables(results)}\n\nWrote ${flags.out} (${results.durationS.toFixed(0)} s).\n`);
 }
 
