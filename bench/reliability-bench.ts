@@ -34,12 +34,12 @@ function killTable(result: KillLoopResult): string {
 }
 
 function soakTable(result: SoakResult): string {
-  const every30 = result.samples.filter((s, i) => i === 0 || Math.floor(s.atS / 30) !== Math.floor((result.samples[i - 1]?.atS ?? 0) / 30) || i === result.samples.length - 1);
+  const every30 = result.samples.filter((s, i) => i === 0 || i === result.samples.length - 1 || Math.floor(s.atS / 30) !== Math.floor((result.samples[i - 1]?.atS ?? 0) / 30));
   const statuses = Object.entries(result.rowsPerStatus).map(([status, n]) => `${n} ${status}`).join(', ');
   return [
-    '| run | rollouts | calls (failed) | RSS after warm-up | RSS at the end | peak RSS | **RSS slope after warm-up** |',
-    '|---|---|---|---|---|---|---|',
-    `| ${result.seconds.toFixed(0)} s | ${result.rollouts} | ${result.calls} (${result.failedCalls}) | ${result.warmRssMiB.toFixed(1)} MiB | ${result.endRssMiB.toFixed(1)} MiB | ${result.peakRssMiB.toFixed(1)} MiB | **${result.slopeMiBPerMin.toFixed(2)} MiB/min** |`,
+    '| run | rollouts | calls (failed) | RSS after warm-up | RSS at the end | peak RSS | **RSS slope after warm-up** | **over the second half** |',
+    '|---|---|---|---|---|---|---|---|',
+    `| ${result.seconds.toFixed(0)} s | ${result.rollouts} | ${result.calls} (${result.failedCalls}) | ${result.warmRssMiB.toFixed(1)} MiB | ${result.endRssMiB.toFixed(1)} MiB | ${result.peakRssMiB.toFixed(1)} MiB | **${result.slopeMiBPerMin.toFixed(2)} MiB/min** | **${result.lateSlopeMiBPerMin.toFixed(2)} MiB/min** |`,
     '',
     `RSS over the run (s → MiB): ${every30.map((s) => `${s.atS.toFixed(0)} → ${s.rssMiB.toFixed(1)}`).join(', ')}.`,
     '',
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       '',
       '### Soak and bytes per call',
       '',
-      `${soakRollouts} rollouts spread over ${soakSeconds} s, 16 at a time, each: create, 4 calls (2 whole, 2 streamed), finish. RSS sampled every 2 s; the slope is a least-squares fit over the samples after the first ${Math.min(60, soakSeconds / 5)} s. Bytes per call: the database file after a clean stop, over the calls it holds.`,
+      `${soakRollouts.toLocaleString('en')} rollouts spread over ${soakSeconds} s, 16 at a time, each: create, 4 calls (2 whole, 2 streamed), finish. RSS sampled every 2 s; the slope is a least-squares fit over the samples after the first ${Math.min(60, soakSeconds / 5)} s. Bytes per call: the database file after a clean stop, over the calls it holds.`,
       '',
       soakTable(soaked),
     ].join('\n');

@@ -27,6 +27,8 @@ export type SoakResult = {
   endRssMiB: number;
   peakRssMiB: number;
   slopeMiBPerMin: number;
+  /** The same slope over the second half of the run only. */
+  lateSlopeMiBPerMin: number;
   dbBytes: number;
   rowsPerStatus: Record<string, number>;
   bytesPerCall: number;
@@ -105,6 +107,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     endRssMiB: samples.at(-1)?.rssMiB ?? Number.NaN,
     peakRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
     slopeMiBPerMin: slope(warm.map((s) => ({ x: s.atS / 60, y: s.rssMiB }))),
+    lateSlopeMiBPerMin: slope(samples.filter((s) => s.atS >= seconds / 2).map((s) => ({ x: s.atS / 60, y: s.rssMiB }))),
     dbBytes,
     rowsPerStatus: storage.rows,
     bytesPerCall: dbBytes / rowCount,
