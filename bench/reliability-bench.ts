@@ -2,12 +2,12 @@
  * The reliability bench (issue 12): repeated SIGKILL of the real CLI under 32 clients (answers
  * acknowledged to a client and then lost must stay 0), RSS over a soak of 1,000 rollouts in five
  * minutes (must stay flat), and the bytes each recorded call costs on disk. Prints the figures and
- * writes them as the "reliability" section of bench/RESULTS.md (results-section.ts).
+ * writes them as the "reliability" section of bench/RESULTS.md (results-sections.ts).
  *
  * `npm run bench:reliability` (about 7 minutes), `-- --quick` (about 1.5 minutes, to try it),
  * `-- --kills N --soak-seconds S --soak-rollouts R --out FILE`. Needs dist/ (`npm run build`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { distState } from './cold-start.ts';
 import { runKillLoop, type KillLoopResult } from './kill-loop.ts';
 import { freePort, LOAD_CORE, spawnReady, stopChild } from './processes.ts';
-import { writeSection } from './results-section.ts';
+import { replaceSection } from './results-sections.ts';
 import { runSoak, type SoakResult } from './soak.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       '',
       soakTable(soaked),
     ].join('\n');
-    writeSection(flags.out, 'reliability', markdown);
+    writeFileSync(flags.out, replaceSection(existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : '', 'reliability', markdown));
     process.stdout.write(`\nWrote the reliability section of ${flags.out}.\n`);
   } finally {
     await stopChild(mock.child);

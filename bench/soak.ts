@@ -90,7 +90,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
   await Promise.all(Array.from({ length: options.workers }, worker));
   clearInterval(sampler);
-  samples.push({ atS: elapsedS(), rssMiB: readMemory(serve.pid).rssMiB });
+  if (elapsedS() - (samples.at(-1)?.atS ?? 0) >= 1) samples.push({ atS: elapsedS(), rssMiB: readMemory(serve.pid).rssMiB });
   const seconds = elapsedS();
   await stopChild(serve.child, 'SIGTERM');
   const warm = samples.filter((s) => s.atS >= options.warmupS);

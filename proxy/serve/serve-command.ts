@@ -1,11 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readCommandLine, usageLine } from '../../src/config/command-line.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { openStore } from '../../src/store/store.ts';
 import { buildApp } from '../app.ts';
 import { resolveEnginesAtStart } from '../engine/resolve-engine.ts';
 import { resolveAdminToken, type AdminTokenSource } from './admin-token.ts';
-import { loadServeConfig, SERVE_USAGE } from './load-serve-config.ts';
+import { loadServeConfig, SERVE_SPEC } from './load-serve-config.ts';
+
+/** A start-up failure of the file system as one line that says which path and what to do. */
+function describeStartError(error: unknown): string {
+  const { code, path } = error as { code?: string; path?: string };
+  if ((code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
+    return `cannot write ${path} (${code}): give --db and --admin-token-file (or ROLLCALL_DB, ROLLCALL_ADMIN_TOKEN_FILE) in a folder this user (uid ${process.getuid?.() ?? '?'}) can write`;
+  }
+  if (code === 'EADDRINUSE') return `${(error as Error).message}: another process listens there; give another --port (0 picks a free one)`;
+  return (error as Error).message;
+}
 
 const say = (line: string) => process.stderr.write(`rollcall serve: ${line}\n`);
 
@@ -16,25 +27,34 @@ const say = (line: string) => process.stderr.write(`rollcall serve: ${line}\n`);
  * once. Then the server closes, then the store.
  */
 export async function serveCommand(argv: string[]): Promise<void> {
+  if (readCommandLine(SERVE_SPEC, argv) === null) return;
   let config;
-  let admin: AdminTokenSource;
   try {
     config = await loadServeConfig(argv, process.env);
-    admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
   } catch (error) {
-    process.stderr.write(`rollcall serve: ${(error as Error).message}\n${config === undefined ? `${SERVE_USAGE}\n` : ''}`);
+    process.stderr.write(`rollcall serve: ${(error as Error).message}\n${usageLine(SERVE_SPEC)}\n`);
     process.exitCode = 2;
     return;
   }
-  if (admin.warning !== null) say(`warning: ${admin.warning}`);
   const logger = createLogger({ level: config.logLevel });
-  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
-  const store = openStore(config.dbPath);
+  let admin: AdminTokenSource;
+  let store;
+  try {
+    admin = resolveAdminToken(config.adminToken, config.adminTokenFile);
+    if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
+    store = openStore(config.dbPath);
+  } catch (error) {
+    say(describeStartError(error));
+    // A refused admin token is configuration (2); a path that cannot be written is the system's (1).
+    process.exitCode = (error as { code?: string }).code === undefined ? 2 : 1;
+    return;
+  }
+  if (admin.warning !== null) say(`warning: ${admin.warning}`);
   let engine;
   try {
     engine = await resolveEnginesAtStart(config);
   } catch (error) {
-    say((error as Error).message);
+    process.stderr.write(`rollcall serve: ${(error as Error).message}\n`);
     store.close();
     process.exitCode = 1;
     return;
@@ -45,8 +65,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return drain.endGrace(`a second ${signal} ended the grace period`);
     stopping = true;
-    logger.info({ signal, inFlight: drain.inFlight, graceMs: config.shutdownGraceMs }, 'shutting down');
     const inFlight = drain.inFlight;
+    logger.info({ signal, inFlight, graceMs: config.shutdownGraceMs }, 'shutting down');
     const drained = drain.drain(app.server, config.shutdownGraceMs);
     say(`${signal}: draining ${inFlight} requests in flight for up to ${config.shutdownGraceMs} ms (send ${signal} again to stop them now)`);
     const report = await drained;
@@ -56,7 +76,16 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
+  let address;
+  try {
+    address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
+  } catch (error) {
+    process.stderr.write(`rollcall serve: ${describeStartError(error)}\n`);
+    await app.close();
+    store.close();
+    process.exitCode = 1;
+    return;
+  }
   const baseUrl = config.publicBaseUrl ?? `${address}/v1`;
   for (const [name, resolved] of Object.entries(engine)) {
     if (resolved.warning !== undefined) say(`warning: engine ${name}: ${resolved.warning}`);
