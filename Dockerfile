@@ -35,8 +35,11 @@ USER rollcall
 VOLUME ["/data"]
 WORKDIR /data
 EXPOSE 8787
-# SIGTERM (docker stop) closes the HTTP server first, then the database.
+# SIGTERM (docker stop) drains: calls in flight get ROLLCALL_SHUTDOWN_GRACE_MS (default 30 s), then the
+# server and the database close. Docker kills 10 s after SIGTERM unless given more (docker stop -t 40,
+# docker run --stop-timeout 40, compose stop_grace_period), so the image's grace fits inside those 10 s.
 STOPSIGNAL SIGTERM
+ENV ROLLCALL_SHUTDOWN_GRACE_MS=8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.ROLLCALL_PORT || 8787) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/rollcall.js"]

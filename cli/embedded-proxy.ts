@@ -37,7 +37,7 @@ export async function startProxyForTraining(section: TrainerConfig['proxy'], dat
   });
   const adminToken = randomBytes(32).toString('base64url');
   const { app } = buildApp({ config, store, logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination }), adminToken, engines });
-  const address = await app.listen({ host: config.host, port: config.port });
+  const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   return {
     rootUrl: address,
     adminToken,

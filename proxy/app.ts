@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ProxyConfig } from '../src/config/proxy-config.ts';
 import type { Logger } from '../src/logging/logger.ts';
@@ -5,7 +6,10 @@ import type { Store } from '../src/store/store.ts';
 import { checkpointWal } from '../src/store/open-database.ts';
 import { adminGuard } from './auth/admin-auth.ts';
 import { hashKey } from './auth/rollout-keys.ts';
-import { installErrorHandling, installRawBodyParsing } from './http/error-handler.ts';
+import { answerClientError } from './http/client-errors.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { installRequestBodyReading } from './http/request-body.ts';
+import { ShutdownDrain } from './http/shutdown-drain.ts';
 import { ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -27,7 +31,14 @@ export type AppDeps = {
   engines?: Record<string, ResolvedEngine>;
 };
 
-export type ProxyApp = { app: FastifyInstance; registry: RolloutRegistry; metrics: ProxyMetrics; policy: PolicyGate };
+export type ProxyApp = {
+  app: FastifyInstance;
+  registry: RolloutRegistry;
+  metrics: ProxyMetrics;
+  policy: PolicyGate;
+  /** Graceful shutdown: run before `app.close()` (http/shutdown-drain.ts). */
+  drain: ShutdownDrain;
+};
 
 /** Builds the proxy without listening: the entry point listens, tests inject or listen on port 0. */
 export function buildApp(deps: AppDeps): ProxyApp {
@@ -39,8 +50,11 @@ export function buildApp(deps: AppDeps): ProxyApp {
     bodyLimit: config.maxBodyBytes,
     keepAliveTimeout: 75_000,
     forceCloseConnections: true,
+    clientErrorHandler(this: FastifyInstance, error, socket) {
+      answerClientError(error, socket as Socket, this.server.headersTimeout);
+    },
   });
-  installRawBodyParsing(app);
+  installRequestBodyReading(app, config);
   installErrorHandling(app, config.maxBodyBytes);
 
   const registry = new RolloutRegistry(store, config.rolloutDefaults, Object.keys(config.auxiliaryEngines), deps.now);
@@ -52,7 +66,9 @@ export function buildApp(deps: AppDeps): ProxyApp {
     policyVersion: () => policy.currentVersion,
     replicas: () => [...contexts.values()].flatMap((c) => c.replicas.state()),
   });
-  const shared = { store, registry, metrics, logger };
+  const drain = new ShutdownDrain();
+  app.addHook('onRequest', drain.onRequest);
+  const shared = { store, registry, metrics, logger, limits: { maxChoicesPerCall: config.maxChoicesPerCall }, stopping: drain.signal };
   const closers: (() => Promise<void>)[] = [];
   const setups: EngineSetup[] = [
     { name: POLICY_ENGINE, config: config.engine, resolved: deps.engines?.[POLICY_ENGINE], policy },
@@ -88,5 +104,5 @@ export function buildApp(deps: AppDeps): ProxyApp {
     clearInterval(sweeper);
     await Promise.all(closers.map((close) => close()));
   });
-  return { app, registry, metrics, policy };
+  return { app, registry, metrics, policy, drain };
 }

@@ -31,12 +31,17 @@ const header = (headers: HeaderBag, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** The key a client sent: Bearer header first, then api-key / x-api-key, then the path form. */
+/**
+ * The key a client sent. The path form `/r/<key>/v1` comes first: clients that can only set a
+ * base URL still send an Authorization header, a placeholder their SDK requires (`EMPTY`, an
+ * `sk-…` from the environment). Then the Bearer header, then api-key / x-api-key.
+ */
 export function extractKey(headers: HeaderBag, pathKey: string | undefined): string | undefined {
+  if (pathKey !== undefined && pathKey !== '') return pathKey;
   const authorization = header(headers, 'authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match) return match[1];
   }
-  return header(headers, 'api-key') ?? header(headers, 'x-api-key') ?? pathKey;
+  return header(headers, 'api-key') ?? header(headers, 'x-api-key');
 }

@@ -1,18 +1,21 @@
 import type { StoredCall } from '../../src/store/records.ts';
 import type { ChatRequest, WireToolCall } from '../../src/wire/openai-chat.ts';
-import type { CallCapture } from '../capture/call-capture.ts';
+import { areTokenIds, type CallCapture } from '../capture/call-capture.ts';
 import { ConversationIndex, messagesKey, type MessagesKey } from './conversation-index.ts';
 
 type ReplyMessage = { content?: string | null; tool_calls?: WireToolCall[] };
 type ResponseShape = { choices?: { index: number; message?: ReplyMessage }[] };
 
-/** Registers every choice of a completed call as a turn later calls may continue. */
+/**
+ * Registers every choice of a completed call as a turn later calls may continue; a turn whose ids
+ * are not all token ids is never continued (its ids would become the next prompt).
+ */
 export function rememberTurns(index: ConversationIndex, key: MessagesKey, callId: number, capture: Pick<CallCapture, 'promptIds' | 'choices' | 'response'>): void {
-  if (capture.promptIds === null) return;
+  if (capture.promptIds === null || !areTokenIds(capture.promptIds)) return;
   const replies = (capture.response as ResponseShape | null)?.choices ?? [];
   for (const choice of capture.choices) {
     const message = replies.find((r) => r.index === choice.index)?.message;
-    if (message === undefined) continue;
+    if (message === undefined || !areTokenIds(choice.completionIds)) continue;
     index.add(
       key,
       { content: message.content ?? null, toolCalls: message.tool_calls ?? [] },

@@ -95,6 +95,8 @@ export type EngineCapabilities = {
   version: string | null;
   models: string[];
   maxModelLen: number | null;
+  /** The vocabulary size where the engine tells it (llama.cpp's `n_vocab`): token ids must be below it. */
+  vocabSize?: number | null;
   chatTokenIds: boolean;
   tokenMode: boolean;
   /** What each mode still needs on this engine, in words (null when it works), for start-up errors. */

@@ -6,7 +6,7 @@ import type { EngineHttp } from './driver-types.ts';
 export async function engineJson(http: EngineHttp, method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
   const response = await http({ method, path, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal === undefined ? {} : { signal }) });
   const text = await response.body.text();
-  if (response.statusCode !== 200) throw engineStatusError(response.statusCode, text);
+  if (response.statusCode !== 200) throw engineStatusError(response.statusCode, text, response.headers);
   try {
     return text === '' ? null : (JSON.parse(text) as unknown);
   } catch (cause) {

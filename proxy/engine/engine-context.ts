@@ -12,7 +12,18 @@ import { pendingEngine, type ResolvedEngine } from './resolve-engine.ts';
 /** The name rollouts use for the trained policy's engine; auxiliary engines have their own names. */
 export const POLICY_ENGINE = 'policy';
 
-export type SharedContext = { store: Store; registry: RolloutRegistry; metrics: ProxyMetrics; logger: Logger };
+/** Proxy-wide bounds on one call. */
+export type CallLimits = { maxChoicesPerCall: number };
+
+export type SharedContext = {
+  store: Store;
+  registry: RolloutRegistry;
+  metrics: ProxyMetrics;
+  logger: Logger;
+  limits: CallLimits;
+  /** Aborted when a shutdown's grace period ends (http/shutdown-drain.ts): calls in flight stop. */
+  stopping: AbortSignal;
+};
 
 /** Everything the call pipeline needs of one engine, built once by `buildApp`. */
 export type EngineContext = SharedContext & {

@@ -2,6 +2,7 @@ import type { EngineConfig } from '../../src/config/proxy-config.ts';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { Logger } from '../../src/logging/logger.ts';
 import type { CallMode } from '../../src/store/records.ts';
+import { INT32_ID_BOUND } from '../capture/call-capture.ts';
 import type { EngineCapabilities } from '../drivers/driver-types.ts';
 import type { CallStrategy } from '../strategies/call-strategy.ts';
 import type { EnginePool } from '../upstream/engine-pool.ts';
@@ -106,6 +107,12 @@ export class EngineReadiness {
       { engine: this.deps.name, missing: state.missing, retryAfterS: this.retryAfterS },
       { headers: { 'retry-after': String(this.retryAfterS) } },
     );
+  }
+
+  /** What token ids of this engine must be below: its vocabulary size where detection learned it, else int32. */
+  idBound(): number {
+    const vocabSize = this.state.kind === 'ready' ? this.state.capabilities.vocabSize : null;
+    return vocabSize ?? INT32_ID_BOUND;
   }
 
   view(): EngineReadinessView {

@@ -18,12 +18,15 @@ function toRollcallError(error: FastifyError | Error, maxBodyBytes: number): Rol
 
 /**
  * The one error handler: every failure reaches the client as OpenAI's error body with a
- * registry code, and `x-should-retry` tells SDKs whether retrying can help.
+ * registry code, and `x-should-retry` tells SDKs whether retrying can help. A request refused
+ * before its body arrived (no key, a body too large or too slow) closes the connection, so the
+ * rest of that body is never read.
  */
 export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const mapped = toRollcallError(error, maxBodyBytes);
-    if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
+    if (mapped.status >= 500 && mapped.code !== 'RC_ERR_SERVER_SHUTTING_DOWN') request.log.error({ err: error, code: mapped.code }, 'request failed');
+    if (!request.raw.complete || mapped.code === 'RC_ERR_SERVER_SHUTTING_DOWN') void reply.header('connection', 'close');
     void reply
       .code(mapped.status)
       .headers(mapped.headers)
@@ -32,12 +35,7 @@ export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number)
   });
   app.setNotFoundHandler((request, reply) => {
     const error = new RollcallError('RC_ERR_REQUEST_NOT_FOUND', { method: request.method, url: request.url.replace(/\/r\/[^/]+/, '/r/<key>') });
+    if (!request.raw.complete) void reply.header('connection', 'close');
     void reply.code(error.status).header('x-should-retry', 'false').send(error.toBody());
   });
-}
-
-/** Request bodies are kept as text: recorded exactly as sent, parsed by the route. */
-export function installRawBodyParsing(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 }

@@ -8,17 +8,12 @@ import type { CallAnswer, ChatStreamEvent } from '../strategies/call-strategy.ts
  * the same chat-shaped answers and events its own way.
  */
 
-/** An error event the engine sent after its HTTP 200, passed on where the dialect allows. */
-export type EngineErrorEvent = { readonly engineError: unknown; readonly raw: Buffer };
-
-export type ClientStreamItem = ChatStreamEvent | EngineErrorEvent;
-
 /** How a committed answer that does not reach the client is marked in the record. */
 export type LostAnswer = (reason: string) => void;
 
 export type ClientStream = {
   /** Writes items in order; false when the client is not reading fast enough (wait for `drained`). */
-  write(items: readonly ClientStreamItem[]): boolean;
+  write(items: readonly ChatStreamEvent[]): boolean;
   drained(signal: AbortSignal): Promise<void>;
   /**
    * Ends the stream after the record was committed: an error event when it broke, else the

@@ -16,7 +16,7 @@ export async function sendPrepared(run: CallRun, prepared: PreparedCall): Promis
   const response = await engine.replicas.request(call.rollout, { method: 'POST', path: prepared.path, body: prepared.json, signal: call.signal });
   if (response.statusCode === 200) return response;
   const text = await response.body.text().catch(() => '');
-  throw engineStatusError(response.statusCode, text);
+  throw engineStatusError(response.statusCode, text, response.headers);
 }
 
 export type WholeBody = { bytes: Buffer; json: unknown; ttftMs: number };

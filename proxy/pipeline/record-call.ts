@@ -1,6 +1,6 @@
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 import type { CallError, CallFlags, CallRecord, CallStatus } from '../../src/store/records.ts';
-import { findUntrainableReason, type CallCapture } from '../capture/call-capture.ts';
+import { findUntrainableReason, storableIds, type CallCapture } from '../capture/call-capture.ts';
 import { choiceCountProblem } from '../capture/choice-count.ts';
 import type { CallFindings, PreparedCall } from '../strategies/call-strategy.ts';
 import type { CallRun } from './call-run.ts';
@@ -13,26 +13,37 @@ export type CallOutcome = {
   /** The replica that answered, or the one the call was routed to. */
   replica: string;
   capture: CallCapture | null;
+  /** Why it failed, or why it was aborted by the proxy (a shutdown); null for a client that went away. */
   error: RollcallError | CallError | null;
   ttftMs: number | null;
   findings?: CallFindings;
 };
 
+/** The reason recorded for calls a shutdown's grace period ended (http/shutdown-drain.ts). */
+export const SHUTDOWN_REASON = 'shutdown';
+
 const toCallError = (error: RollcallError | CallError): CallError =>
   error instanceof RollcallError ? { code: error.code, message: error.message, status: error.status } : error;
 
-/** Flags and the untrainable reason: the strategy's, then the outcome's, then the capture's invariants. */
+/** Why a call that did not complete is not trainable. */
+function unansweredReason(outcome: CallOutcome): string {
+  if (outcome.status === 'aborted') {
+    return outcome.error?.code === 'RC_ERR_SERVER_SHUTTING_DOWN' ? SHUTDOWN_REASON : 'the client disconnected before the answer was complete';
+  }
+  return outcome.error === null ? 'the call failed' : `the call failed: ${outcome.error.message}`;
+}
+
+/** Flags and the untrainable reason: the outcome's, then the strategy's, then the capture's invariants. */
 function judge(run: CallRun, outcome: CallOutcome): { flags: CallFlags; reason: string | null } {
   const flags: CallFlags = { ...outcome.findings?.flags };
   const choiceCount = outcome.status === 'completed' && outcome.capture !== null ? choiceCountProblem(run.call.choicesAsked, outcome.capture) : null;
   if (choiceCount !== null) flags.choiceCount = choiceCount;
-  const given = outcome.status === 'completed' ? (outcome.findings?.reason ?? null) : null;
+  if (outcome.status !== 'completed') return { flags, reason: unansweredReason(outcome) };
+  const given = outcome.findings?.reason ?? null;
   if (given !== null) return { flags, reason: given };
-  if (outcome.status === 'aborted') return { flags, reason: 'the client disconnected before the answer was complete' };
-  if (outcome.status === 'failed') return { flags, reason: 'the call failed' };
   if (!run.call.rollout.record.trainable) return { flags, reason: 'the rollout is not trainable' };
   if (outcome.capture === null) return { flags, reason: 'nothing was captured' };
-  return { flags, reason: choiceCount ?? findUntrainableReason(outcome.capture) };
+  return { flags, reason: choiceCount ?? findUntrainableReason(outcome.capture, run.engine.readiness.idBound()) };
 }
 
 function toRecord(run: CallRun, outcome: CallOutcome, latencyMs: number): CallRecord {
@@ -40,6 +51,7 @@ function toRecord(run: CallRun, outcome: CallOutcome, latencyMs: number): CallRe
   const { flags, reason } = judge(run, outcome);
   const { capture } = outcome;
   const extension = 'extension' in call.conversation.lookup ? call.conversation.lookup.extension.turn : null;
+  const promptIds = capture?.promptIds ?? null;
   return {
     rolloutId: call.rollout.record.id,
     seq: call.seq,
@@ -50,8 +62,9 @@ function toRecord(run: CallRun, outcome: CallOutcome, latencyMs: number): CallRe
     requestJson: call.requestJson,
     sentJson: outcome.prepared?.stored ?? null,
     response: capture?.response ?? null,
-    promptIds: capture?.promptIds ?? null,
-    choices: capture?.choices ?? [],
+    // What is not an int32 id cannot be stored as one; such a call is untrainable and says why.
+    promptIds: promptIds === null ? null : storableIds(promptIds),
+    choices: (capture?.choices ?? []).map((choice) => ({ ...choice, completionIds: storableIds(choice.completionIds) })),
     usage: capture?.usage ?? null,
     latencyMs,
     ttftMs: outcome.ttftMs,
@@ -85,6 +98,6 @@ export function recordCall(run: CallRun, outcome: CallOutcome): number {
     metrics.untrainable.inc({});
     logger.warn({ rolloutId: record.rolloutId, seq: record.seq, reason: record.untrainableReason }, 'call recorded as not trainable');
   }
-  if (record.error !== null) metrics.upstreamErrors.inc({ code: record.error.code });
+  if (record.status === 'failed' && record.error !== null) metrics.upstreamErrors.inc({ code: record.error.code });
   return id;
 }

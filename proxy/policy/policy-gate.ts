@@ -18,9 +18,9 @@ export class PolicyGate {
     this.version = options.initialVersion ?? 0;
   }
 
-  /** Admits a call, waiting out a pause; returns the policy version that serves it. */
-  async admit(): Promise<number> {
-    if (this.paused) await this.waitForResume();
+  /** Admits a call, waiting out a pause (until `signal` aborts: rejects with its reason); returns the policy version that serves it. */
+  async admit(signal?: AbortSignal): Promise<number> {
+    if (this.paused) await this.waitForResume(signal);
     this.inFlight += 1;
     return this.version;
   }
@@ -30,17 +30,26 @@ export class PolicyGate {
     if (this.inFlight === 0) this.flush('drain');
   }
 
-  private waitForResume(): Promise<void> {
+  private waitForResume(signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const stop = (error: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.resumeWaiters = this.resumeWaiters.filter((w) => w !== onResume);
+        reject(error);
+      };
+      const timer = setTimeout(() => {
         const retryAfterS = Math.max(1, Math.ceil(this.options.maxWaitMs / 1000));
-        reject(new RollcallError('RC_ERR_POLICY_PAUSED', { retryAfterS }, { headers: { 'retry-after': String(retryAfterS) } }));
+        stop(new RollcallError('RC_ERR_POLICY_PAUSED', { retryAfterS }, { headers: { 'retry-after': String(retryAfterS) } }));
       }, this.options.maxWaitMs);
+      const onAbort = () => stop(signal?.reason);
       const onResume = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve();
       };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.resumeWaiters.push(onResume);
     });
   }

@@ -5,6 +5,7 @@ import type { CreateRolloutBody, FailRolloutBody, FinishRolloutBody, RolloutLimi
 import { generateRolloutKey, hashKey, sameHash } from '../auth/rollout-keys.ts';
 import { ConversationIndex } from '../conversation/conversation-index.ts';
 import { indexFromCalls } from '../conversation/remember-turns.ts';
+import { reserveTokens, type BudgetAsk, type BudgetTicket } from './call-budget.ts';
 import { newRolloutId } from './rollout-ids.ts';
 
 /** In-memory state of an open rollout; the database row stays the source of truth. */
@@ -14,12 +15,16 @@ export type OpenRollout = {
   nextSeq: number;
   callsAdmitted: number;
   tokensUsed: number;
+  /** Tokens held by this rollout's calls in flight (call-budget.ts). */
+  tokensReserved: number;
   /** Answered calls by message history, to link a call to the one it continues. */
   conversation: ConversationIndex;
 };
 
-/** What admission grants one call. */
-export type Admission = { seq: number; maxTokens: number | undefined };
+const expiredError = (record: RolloutRecord) => new RollcallError('RC_ERR_ROLLOUT_EXPIRED', { rolloutId: record.id, ttlMs: record.limits.ttlMs });
+
+/** What admission grants one call: its sequence number and its share of the token budget. */
+export type Admission = { seq: number; budget: BudgetTicket };
 
 export type RolloutDefaults = { limits: RolloutLimits; sampling: SamplingPolicy };
 
@@ -67,7 +72,7 @@ export class RolloutRegistry {
     const apiKey = generateRolloutKey();
     const keyHash = hashKey(apiKey);
     this.store.rollouts.insert(record, keyHash);
-    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, conversation: new ConversationIndex() });
+    this.remember({ record, keyHash, nextSeq: 1, callsAdmitted: 0, tokensUsed: 0, tokensReserved: 0, conversation: new ConversationIndex() });
     return { record, apiKey };
   }
 
@@ -80,7 +85,7 @@ export class RolloutRegistry {
     const { expiresAt } = rollout.record;
     if (expiresAt !== null && this.now() >= expiresAt) {
       this.close(rollout.record.id, { status: 'expired' });
-      throw new RollcallError('RC_ERR_ROLLOUT_EXPIRED', { rolloutId: rollout.record.id, ttlMs: rollout.record.limits.ttlMs });
+      throw expiredError(rollout.record);
     }
     return rollout;
   }
@@ -89,6 +94,8 @@ export class RolloutRegistry {
   private loadOpen(keyHash: Buffer): OpenRollout {
     const record = this.store.rollouts.getByKeyHash(keyHash);
     if (record === undefined) throw new RollcallError('RC_ERR_AUTH_INVALID_KEY');
+    // An expired rollout answers the same whether a call or the sweeper noticed it first.
+    if (record.status === 'expired') throw expiredError(record);
     if (record.status !== 'open') {
       throw new RollcallError('RC_ERR_AUTH_KEY_REVOKED', { rolloutId: record.id, status: record.status });
     }
@@ -99,6 +106,7 @@ export class RolloutRegistry {
       nextSeq: this.store.calls.maxSeq(record.id) + 1,
       callsAdmitted: calls.length,
       tokensUsed: calls.reduce((sum, call) => sum + (call.usage?.totalTokens ?? 0), 0),
+      tokensReserved: 0,
       conversation: indexFromCalls(calls),
     };
     this.remember(rollout);
@@ -111,28 +119,17 @@ export class RolloutRegistry {
     this.hashById.set(rollout.record.id, hash);
   }
 
-  admit(rollout: OpenRollout): Admission {
+  /** Admits one call against the call limit and reserves its tokens; settle the budget when the call ends. */
+  admit(rollout: OpenRollout, ask: BudgetAsk): Admission {
     const { limits, id } = rollout.record;
     if (limits.maxCalls !== undefined && rollout.callsAdmitted >= limits.maxCalls) {
       throw new RollcallError('RC_ERR_ROLLOUT_CALL_LIMIT', { rolloutId: id, limit: limits.maxCalls });
     }
-    let maxTokens = limits.maxTokensPerTurn;
-    if (limits.maxTotalTokens !== undefined) {
-      const left = limits.maxTotalTokens - rollout.tokensUsed;
-      if (left <= 0) {
-        throw new RollcallError('RC_ERR_ROLLOUT_TOKEN_LIMIT', { rolloutId: id, used: rollout.tokensUsed, limit: limits.maxTotalTokens });
-      }
-      maxTokens = maxTokens === undefined ? left : Math.min(maxTokens, left);
-    }
+    const budget = reserveTokens(rollout, ask);
     rollout.callsAdmitted += 1;
     const seq = rollout.nextSeq;
     rollout.nextSeq += 1;
-    return { seq, maxTokens };
-  }
-
-  /** Called once per admitted call when it ends, whatever its outcome. */
-  release(rollout: OpenRollout, totalTokens: number): void {
-    rollout.tokensUsed += totalTokens;
+    return { seq, budget };
   }
 
   get(id: string): RolloutRecord {

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { encodeSseData, SSE_DONE } from '../../src/sse/sse-encoder.ts';
-import type { ClientAnswer, ClientStream, ClientStreamItem } from '../pipeline/client-answer.ts';
+import type { ClientAnswer, ClientStream } from '../pipeline/client-answer.ts';
+import type { ChatStreamEvent } from '../strategies/call-strategy.ts';
 
 /**
  * The OpenAI chat-completions edge: a whole answer as JSON (the engine's bytes untouched where
@@ -38,7 +39,7 @@ export function openAiChatAnswer(reply: FastifyReply): ClientAnswer {
   };
 }
 
-const encode = (item: ClientStreamItem): string | Buffer => ('chunk' in item ? (item.raw ?? encodeSseData(item.chunk)) : item.raw);
+const encode = (item: ChatStreamEvent): string | Buffer => item.raw ?? encodeSseData(item.chunk);
 
 function openSse(reply: FastifyReply): ClientStream {
   reply.hijack();

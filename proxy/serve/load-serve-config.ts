@@ -13,7 +13,12 @@ export const SERVE_ENV = {
   ROLLCALL_UPSTREAM: 'engine.upstreams',
   ROLLCALL_ENGINE: 'engine.kind',
   ROLLCALL_LOG_LEVEL: 'logLevel',
+  ROLLCALL_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  ROLLCALL_LISTEN_BACKLOG: 'listenBacklog',
 } as const;
+
+/** Variables whose value is a number. */
+const NUMERIC_PATHS: readonly string[] = ['port', 'shutdownGraceMs', 'listenBacklog'];
 
 export const SERVE_SPEC = {
   name: 'serve',
@@ -26,6 +31,7 @@ export const SERVE_SPEC = {
     port: { type: 'string', value: 'PORT', help: 'port to listen on (default 8787; 0 picks a free one)' },
     db: { type: 'string', value: 'PATH', help: 'SQLite file for the recorded calls (default .rollcall/rollcall.db)' },
     'admin-token-file': { type: 'string', value: 'PATH', help: 'admin token file, read or generated (default .rollcall/admin-token)' },
+    'shutdown-grace-ms': { type: 'string', value: 'MS', help: 'on SIGTERM/SIGINT, how long calls in flight may finish (default 30000)' },
     config: { type: 'string', value: 'FILE.yaml', help: 'any key of the proxy section of docs/config.md' },
   },
   notes: [`environment: ${Object.keys(SERVE_ENV).join(', ')}`, 'precedence: config file < environment < flags'],
@@ -49,7 +55,7 @@ export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): P
   for (const [name, path] of Object.entries(SERVE_ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    if (path === 'port') setPath(raw, path, Number(value));
+    if (NUMERIC_PATHS.includes(path)) setPath(raw, path, Number(value));
     else if (path === 'engine.upstreams') setPath(raw, path, value.split(',').map((s) => s.trim()));
     else setPath(raw, path, value);
   }
@@ -60,6 +66,7 @@ export async function loadServeConfig(argv: string[], env: NodeJS.ProcessEnv): P
   if (values.port !== undefined) raw.port = Number(values.port);
   if (values.db !== undefined) raw.dbPath = values.db;
   if (values['admin-token-file'] !== undefined) raw.adminTokenFile = values['admin-token-file'];
+  if (values['shutdown-grace-ms'] !== undefined) raw.shutdownGraceMs = Number(values['shutdown-grace-ms']);
   const result = ProxyConfigSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -4,6 +4,7 @@ import type { ChatRequest, WireChatChunk } from '../../src/wire/openai-chat.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
 import type { Lookup, MessagesKey } from '../conversation/conversation-index.ts';
 import type { EngineHttp } from '../drivers/driver-types.ts';
+import type { CallBudget } from '../rollouts/call-budget.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
 
 /**
@@ -28,8 +29,8 @@ export type ChatCall = {
   readonly isStream: boolean;
   /** The choices the client asked for (`n`). */
   readonly choicesAsked: number;
-  /** The rollout's bound on this call's completion tokens (per-turn cap, total budget left). */
-  readonly maxTokensCap: number | undefined;
+  /** The rollout's bound on each choice's completion tokens (per-turn cap, the total budget's share). */
+  readonly budget: CallBudget;
   readonly policyVersion: number;
   /** Where the messages sit in the rollout's conversation: a continuation, a retry, or fresh. */
   readonly conversation: { readonly key: MessagesKey; readonly lookup: Lookup };

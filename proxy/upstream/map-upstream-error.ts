@@ -44,11 +44,26 @@ export function readEngineErrorMessage(body: string): string {
   return body.length > 500 ? `${body.slice(0, 500)}…` : body;
 }
 
-/** Engine 4xx pass through with the engine's status and message; 5xx become a 502. */
-export function engineStatusError(status: number, body: string): RollcallError {
+type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** The engine's Retry-After, passed on unchanged (seconds or an HTTP date). */
+function retryAfterOf(headers: ResponseHeaders | undefined): Record<string, string> {
+  const value = headers?.['retry-after'];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? {} : { 'retry-after': first };
+}
+
+/**
+ * An engine status other than 200. A 429 (an engine or gateway over its rate limit) stays a
+ * retryable 429 with the engine's Retry-After; other 4xx pass through with the engine's status and
+ * message and are not retried (the same request fails again); 5xx become a retryable 502, with
+ * the engine's Retry-After where it sent one (vLLM's 503 while overloaded).
+ */
+export function engineStatusError(status: number, body: string, headers?: ResponseHeaders): RollcallError {
   const detail = readEngineErrorMessage(body);
+  if (status === 429) return new RollcallError('RC_ERR_UPSTREAM_RATE_LIMITED', { detail }, { headers: retryAfterOf(headers) });
   if (status >= 400 && status < 500) {
     return new RollcallError('RC_ERR_UPSTREAM_REJECTED', { detail }, { status });
   }
-  return new RollcallError('RC_ERR_UPSTREAM_SERVER_ERROR', { engineStatus: status, detail });
+  return new RollcallError('RC_ERR_UPSTREAM_SERVER_ERROR', { engineStatus: status, detail }, { headers: retryAfterOf(headers) });
 }

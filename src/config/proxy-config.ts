@@ -42,9 +42,19 @@ export const ProxyConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8787),
   publicBaseUrl: z.url().optional().describe('Base URL handed to agents; default http://<host>:<port>/v1'),
   dbPath: z.string().default('.rollcall/rollcall.db').describe('SQLite file; ":memory:" keeps nothing'),
-  adminToken: z.string().min(16).optional().describe('Admin token; prefer ROLLCALL_ADMIN_TOKEN or a file'),
+  adminToken: z.string().optional().describe('Admin token (at least 16 characters, no whitespace); prefer ROLLCALL_ADMIN_TOKEN or a file'),
   adminTokenFile: z.string().default('.rollcall/admin-token').describe('Read from, or generated into (mode 0600), when no token is given'),
   maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  requestBodyTimeoutMs: z.number().int().positive().default(60_000).describe('Longest time a client may take to send a request body (408 RC_ERR_REQUEST_TIMEOUT after it)'),
+  maxJsonDepth: z.number().int().min(2).default(64).describe('Deepest nesting of arrays and objects a request body may have (400 RC_ERR_REQUEST_TOO_DEEP beyond it)'),
+  maxChoicesPerCall: z.number().int().positive().default(64).describe('Largest n (choices) one call may ask for; above it the call is a 400 naming n'),
+  listenBacklog: z.number().int().positive().default(4096).describe("Pending-connection queue of the listening socket (the kernel caps it at net.core.somaxconn)"),
+  shutdownGraceMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('On SIGTERM/SIGINT: how long calls in flight may finish before their streams end with RC_ERR_SERVER_SHUTTING_DOWN and they are recorded aborted (reason "shutdown")'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   engine: EngineConfigSchema.prefault({}).describe('The engine serving the trained policy'),
   auxiliaryEngines: z

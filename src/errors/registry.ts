@@ -29,10 +29,14 @@ export const ERROR_CODES = {
   RC_ERR_REQUEST_VALIDATION: spec(400, 'invalid_request_error', 'Invalid request at {path}: {detail}'),
   RC_ERR_REQUEST_BODY_TOO_LARGE: spec(413, 'invalid_request_error', 'The request body is larger than the configured limit of {limitBytes} bytes'),
   RC_ERR_REQUEST_NOT_FOUND: spec(404, 'not_found_error', 'No route {method} {url}'),
+  RC_ERR_REQUEST_TOO_DEEP: spec(400, 'invalid_request_error', 'The request body nests deeper than the configured limit of {limit} levels'),
+  RC_ERR_REQUEST_TIMEOUT: spec(408, 'invalid_request_error', 'The request {part} did not arrive within {timeoutMs} ms'),
+  RC_ERR_REQUEST_MALFORMED_HTTP: spec(400, 'invalid_request_error', 'The request is not valid HTTP/1.1: {detail}'),
+  RC_ERR_REQUEST_HEADERS_TOO_LARGE: spec(431, 'invalid_request_error', 'The request headers are larger than the limit of {limitBytes} bytes'),
   RC_ERR_ROLLOUT_NOT_FOUND: spec(404, 'not_found_error', 'No rollout {rolloutId}'),
   RC_ERR_ROLLOUT_NOT_OPEN: spec(409, 'invalid_request_error', 'The rollout {rolloutId} is already {status}'),
   RC_ERR_ROLLOUT_CALL_LIMIT: spec(403, 'rollout_limit_error', 'The rollout {rolloutId} reached its limit of {limit} calls'),
-  RC_ERR_ROLLOUT_TOKEN_LIMIT: spec(403, 'rollout_limit_error', 'The rollout {rolloutId} used {used} of its {limit} total tokens'),
+  RC_ERR_ROLLOUT_TOKEN_LIMIT: spec(403, 'rollout_limit_error', 'The rollout {rolloutId} has {left} of its {limit} total tokens left ({held} held by calls in flight): {need}'),
   RC_ERR_ROLLOUT_EXPIRED: spec(401, 'authentication_error', 'The rollout {rolloutId} expired after its time to live of {ttlMs} ms; its key was revoked'),
   RC_ERR_POLICY_PAUSED: spec(429, 'rate_limit_error', 'The policy is paused for a weight update; retry after {retryAfterS} s', true),
   RC_ERR_POLICY_NOT_PAUSED: spec(409, 'invalid_request_error', 'The policy is not paused'),
@@ -47,6 +51,9 @@ export const ERROR_CODES = {
   RC_ERR_UPSTREAM_SERVER_ERROR: spec(502, 'upstream_error', 'The engine failed with status {engineStatus}: {detail}', true),
   RC_ERR_UPSTREAM_STREAM_BROKEN: spec(502, 'upstream_error', 'The engine stream broke after it started: {detail}', true),
   RC_ERR_UPSTREAM_BAD_RESPONSE: spec(502, 'upstream_error', 'The engine sent a response rollcall cannot read: {detail}'),
+  RC_ERR_UPSTREAM_RATE_LIMITED: spec(429, 'rate_limit_error', 'The engine is over its rate limit: {detail}', true),
+  RC_ERR_UPSTREAM_ERROR_EVENT: spec(502, 'upstream_error', 'The engine reported an error in the middle of the stream: {detail}', true),
+  RC_ERR_UPSTREAM_UNFINISHED: spec(502, 'upstream_error', 'The engine ended the answer without finishing it: {detail}', true),
   RC_ERR_RENDER_TEMPLATE: spec(400, 'invalid_request_error', 'Rendering the chat template locally from {modelDir} failed: {detail}'),
   RC_ERR_JUDGE_NO_REFERENCE: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_LLM_NO_MODEL: spec(400, 'judge_error', '{detail}'),
@@ -93,6 +100,7 @@ export const ERROR_CODES = {
   RC_ERR_VIEW_PATH: spec(400, 'view_error', 'Cannot show {path}: {detail}'),
   RC_ERR_VIEW_TOKENIZER: spec(400, 'view_error', 'The tokenizer at {path} cannot be used: {detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
+  RC_ERR_SERVER_SHUTTING_DOWN: spec(503, 'service_unavailable_error', 'The proxy is shutting down: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -49,6 +49,22 @@ export const ERROR_REMEDIES = {
     cause: 'No route has this method and path.',
     fix: 'Use a base URL that ends in `/v1` for OpenAI clients (`http://host:8787/v1`); admin routes start at `/admin/`.',
   },
+  RC_ERR_REQUEST_TOO_DEEP: {
+    cause: 'The request body nests arrays and objects deeper than `maxJsonDepth`; deep nesting is refused before anything walks it.',
+    fix: 'Flatten what the client sends (a tool schema or metadata nested dozens of levels deep), or raise `maxJsonDepth` in the proxy configuration.',
+  },
+  RC_ERR_REQUEST_TIMEOUT: {
+    cause: 'The client sent the request headers or body too slowly: the body within `requestBodyTimeoutMs`, the headers within Node\'s 60 s.',
+    fix: 'Look for a client or network that stalls mid-request (a content-length larger than the body sent); raise `requestBodyTimeoutMs` for very large bodies on slow links.',
+  },
+  RC_ERR_REQUEST_MALFORMED_HTTP: {
+    cause: 'The bytes on the connection were not a valid HTTP/1.1 request (a bad request line, header, content-length or chunk).',
+    fix: 'Use an HTTP/1.1 client library instead of hand-written requests; an HTTP/2-only client needs a proxy that speaks HTTP/1.1 to rollcall.',
+  },
+  RC_ERR_REQUEST_HEADERS_TOO_LARGE: {
+    cause: 'The request headers are larger than Node\'s limit (16 KiB by default).',
+    fix: 'Send fewer or smaller headers (a huge cookie or token); start Node with `--max-http-header-size` if they really are needed.',
+  },
   RC_ERR_ROLLOUT_NOT_FOUND: {
     cause: 'No rollout with this id exists in the proxy\'s database.',
     fix: 'Use the `rolloutId` that `POST /admin/rollouts` returned, against the same proxy and database.',
@@ -62,8 +78,8 @@ export const ERROR_REMEDIES = {
     fix: 'End the agent loop sooner, or raise `limits.maxCalls` when creating the rollout (`rollout.limits.maxCalls` in a trainer config).',
   },
   RC_ERR_ROLLOUT_TOKEN_LIMIT: {
-    cause: 'The rollout used all of its `limits.maxTotalTokens`.',
-    fix: 'Raise `limits.maxTotalTokens` when creating the rollout, or keep the agent\'s history shorter.',
+    cause: 'What is left of the rollout\'s `limits.maxTotalTokens`, after the calls in flight reserved theirs, cannot give this call\'s prompt and one token to each of its `n` choices.',
+    fix: 'Raise `limits.maxTotalTokens` when creating the rollout, keep the agent\'s history shorter, or ask for fewer choices at once.',
   },
   RC_ERR_ROLLOUT_EXPIRED: {
     cause: 'The rollout was open longer than its `limits.ttlMs`; its key was revoked.',
@@ -120,6 +136,18 @@ export const ERROR_REMEDIES = {
   RC_ERR_UPSTREAM_BAD_RESPONSE: {
     cause: 'The engine answered with something rollcall cannot read (not JSON, or JSON without the fields its protocol has).',
     fix: 'Check that `--engine` names the engine that really runs at the URL, and that nothing (a proxy, a login page) sits in between.',
+  },
+  RC_ERR_UPSTREAM_RATE_LIMITED: {
+    cause: 'The engine (or a gateway in front of it) answered 429: it is over its rate or queue limit.',
+    fix: 'Retry after the `Retry-After` the error carries (SDKs do this by themselves), or lower the number of rollouts in flight.',
+  },
+  RC_ERR_UPSTREAM_ERROR_EVENT: {
+    cause: 'The engine sent an error event in the middle of a stream it had started (vLLM does so for an engine failure during generation).',
+    fix: 'Read the engine\'s log around the time of the call; the call is recorded failed and may be retried.',
+  },
+  RC_ERR_UPSTREAM_UNFINISHED: {
+    cause: 'The engine ended a streamed answer with a choice that has no finish reason, or with `abort` (the request was aborted inside the engine: preempted, paused or shut down).',
+    fix: 'Retry the call; if it keeps happening, look for engine restarts, pauses with `mode=abort`, or out-of-memory preemption in the engine\'s log.',
   },
   RC_ERR_RENDER_TEMPLATE: {
     cause: 'Rendering the chat template from the local model folder (`engine.tokenizerPath`) failed.',
@@ -304,6 +332,10 @@ export const ERROR_REMEDIES = {
   RC_ERR_SERVER_INTERNAL: {
     cause: 'Something failed that rollcall did not expect: a bug.',
     fix: 'Report it with the message and the proxy\'s log lines around it; the call is recorded as failed.',
+  },
+  RC_ERR_SERVER_SHUTTING_DOWN: {
+    cause: 'The proxy received SIGTERM or SIGINT: it accepts no new requests, and calls still running when `shutdownGraceMs` ended were stopped (recorded aborted, reason "shutdown").',
+    fix: 'Retry against the restarted proxy; give calls more time to finish with `shutdownGraceMs` (and Docker a longer stop timeout).',
   },
 } as const satisfies Record<ErrorCode, Remedy>;
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -9,6 +10,7 @@ export type SqliteDatabase = Database.Database;
  * crash or SIGKILL of the process (not a power loss of the host, which NORMAL trades for speed).
  */
 export function openDatabase(path: string): SqliteDatabase {
+  createPrivately(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -35,6 +37,16 @@ export function openDatabaseReadOnly(path: string): SqliteDatabase {
     throw new Error(`database ${path}: schema version ${version} is ${relation} (this rollcall reads version ${MIGRATIONS.length})`);
   }
   return db;
+}
+
+/**
+ * A new database file is created readable by its owner only (0600): it holds every prompt and
+ * answer of every rollout. SQLite gives its -wal and -shm files the database file's mode. An
+ * existing file keeps the mode it has.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+  closeSync(openSync(path, 'a', 0o600));
 }
 
 export function migrate(db: SqliteDatabase): void {

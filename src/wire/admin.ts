@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const RolloutLimitsSchema = z.strictObject({
   maxCalls: z.number().int().positive().optional().describe('Most chat calls the rollout may make'),
   maxTotalTokens: z.number().int().positive().optional().describe('Budget over all calls: the sum of usage.total_tokens'),
-  maxTokensPerTurn: z.number().int().positive().optional().describe('Cap on completion tokens of one call; a longer answer ends with finish_reason "length"'),
+  maxTokensPerTurn: z.number().int().positive().optional().describe('Cap on the completion tokens of each choice of one call; a longer answer ends with finish_reason "length"'),
   ttlMs: z.number().int().positive().optional().describe('Time to live from creation; the key is revoked after it'),
 });
 

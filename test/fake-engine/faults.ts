@@ -12,8 +12,11 @@
  *   on the already-200 stream, like vLLM does for an engine failure mid-generation.
  * - `dropChoices`: answer N fewer choices than `n` asked for (the last ones), streamed or not, with
  *   usage counting only what was sent, as an engine that lost sequences would.
+ * - `retryAfterS`: with `errorStatus`, a `Retry-After` header of that many seconds (a 429 or 503).
+ * - `corrupt`: answers that break the protocol in one named way (corruptions.ts).
  * - `times`: apply the faults to the next N generation requests only, then clear them (retries).
  */
+import { CORRUPTIONS, type Corruption } from './corruptions.ts';
 import { badRequest } from './errors.ts';
 
 export interface Faults {
@@ -25,6 +28,8 @@ export interface Faults {
   tokenDelayMs: number;
   errorEventAfterTokens: number | null;
   dropChoices: number | null;
+  retryAfterS: number | null;
+  corrupt: Corruption | null;
   times: number | null;
 }
 
@@ -37,11 +42,13 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   tokenDelayMs: 0,
   errorEventAfterTokens: null,
   dropChoices: null,
+  retryAfterS: null,
+  corrupt: null,
   times: null,
 });
 
 const MILLISECONDS = ['latencyMs', 'firstByteDelayMs', 'tokenDelayMs'] as const;
-const COUNTS = ['disconnectAfterTokens', 'errorEventAfterTokens', 'dropChoices', 'times'] as const;
+const COUNTS = ['disconnectAfterTokens', 'errorEventAfterTokens', 'dropChoices', 'retryAfterS', 'times'] as const;
 
 function isNonNegativeInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -75,6 +82,11 @@ export function mergeFaults(base: Readonly<Faults>, patch: unknown): Faults {
       throw badRequest('errorStatus must be an HTTP error status (400–599) or null', 'errorStatus');
     }
     merged.errorStatus = status;
+  }
+  const corrupt = input['corrupt'];
+  if (corrupt !== undefined) {
+    if (corrupt !== null && !(CORRUPTIONS as readonly unknown[]).includes(corrupt)) throw badRequest(`corrupt must be one of ${CORRUPTIONS.join(', ')} or null`, 'corrupt');
+    merged.corrupt = corrupt as Corruption | null;
   }
   const message = input['errorMessage'];
   if (message !== undefined) {

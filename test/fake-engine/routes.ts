@@ -10,6 +10,7 @@ import { chatCompletionBody } from './chat-response.ts';
 import { chatStreamEvents } from './chat-stream.ts';
 import { prepareChat } from './chat-request.ts';
 import { completionBodyJson, completionStreamEvents, prepareCompletion } from './completions.ts';
+import { corruptBody, corruptEvents } from './corruptions.ts';
 import type { EngineContext } from './engine-context.ts';
 import { errorBody } from './errors.ts';
 import type { Faults, FaultState } from './faults.ts';
@@ -17,6 +18,7 @@ import { sendJson, sendJsonText, sleep } from './http-io.ts';
 import { modelListBody, versionBody } from './models.ts';
 import type { ScriptBook } from './scripts.ts';
 import { type StreamEvent, writeSseStream } from './sse-writer.ts';
+import type { StreamGate } from './stream-gate.ts';
 import { detokenizeBody, tokenizeBody } from './tokenize.ts';
 import { handleWeightRoute, WEIGHT_ROUTES } from './weight-routes.ts';
 
@@ -24,6 +26,8 @@ export interface RouteDeps {
   ctx: EngineContext;
   scripts: ScriptBook;
   faults: FaultState;
+  /** Holds streams after their first event while a test wants them in flight. */
+  gate: StreamGate;
   /** Aborted when the engine closes: sleeps end early and streams stop. */
   signal: AbortSignal;
 }
@@ -72,6 +76,7 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
   if (signal.aborted) return void res.destroy();
   if (faults.errorStatus !== null) {
     const message = faults.errorMessage ?? DEFAULT_FAULT_MESSAGES[faults.errorStatus] ?? `fake engine fault ${faults.errorStatus}`;
+    if (faults.retryAfterS !== null) res.setHeader('retry-after', String(faults.retryAfterS));
     return sendJson(res, faults.errorStatus, errorBody(faults.errorStatus, message));
   }
   const requestId = headerRequestId(request.req);
@@ -91,9 +96,9 @@ async function generate(deps: RouteDeps, request: RouteRequest, kind: 'chat' | '
     events = () => completionStreamEvents(ctx, prepared);
     json = () => completionBodyJson(ctx, prepared);
   }
-  if (stream) return writeSseStream(res, events(), faults, signal);
+  if (stream) return writeSseStream(res, corruptEvents(events(), faults.corrupt), faults, signal, deps.gate);
   if (faults.disconnectAfterTokens !== null) return void res.destroy();
-  const text = json();
+  const text = corruptBody(json(), faults.corrupt);
   await sleep(faults.firstByteDelayMs, signal);
   if (signal.aborted) return void res.destroy();
   sendJsonText(res, 200, text);

@@ -9,6 +9,7 @@
  * // … point the proxy at engine.url, send a message containing "[[script:math]]" …
  * await engine.close();
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,6 +21,7 @@ import { Generator } from './generator.ts';
 import { parseJsonBody, readBodyText, sendError, sendJson } from './http-io.ts';
 import { findRoute, isControlPath, type RouteDeps } from './routes.ts';
 import { ScriptBook } from './scripts.ts';
+import { StreamGate } from './stream-gate.ts';
 import { FakeTokenizer } from './tokenizer.ts';
 import { type LoadedAdapter, type WeightFault, type WeightUpdate, WeightState } from './weight-state.ts';
 
@@ -72,6 +74,8 @@ export interface FakeEngine {
   scriptWhen(needle: string, replies: readonly string[]): void;
   setFaults(faults: Partial<Faults>): void;
   clearFaults(): void;
+  /** Holds every stream after its first event until the returned function is called (stream-gate.ts). */
+  holdStreams(): () => void;
   /** The engine's tokenizer, for building expectations (specials allowed). */
   encode(text: string): number[];
   decode(ids: readonly number[]): string;
@@ -123,7 +127,10 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
   const weights = new WeightState();
   const ctx: EngineContext = { config, tokenizer, generator: new Generator(tokenizer, scripts), weights };
   const closing = new AbortController();
-  const deps: RouteDeps = { ctx, scripts, faults, signal: closing.signal };
+  // Every request in flight listens for the engine closing.
+  setMaxListeners(0, closing.signal);
+  const gate = new StreamGate();
+  const deps: RouteDeps = { ctx, scripts, faults, gate, signal: closing.signal };
   const requests: RecordedRequest[] = [];
   const inFlight = new Set<Promise<void>>();
 
@@ -187,6 +194,7 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     scriptWhen: (needle, replies) => scripts.setForText(needle, replies),
     setFaults: (patch) => faults.set(patch),
     clearFaults: () => faults.clear(),
+    holdStreams: () => gate.hold(),
     encode: (text) => tokenizer.encode(text),
     decode: (ids) => tokenizer.decode(ids),
     close() {

@@ -13,6 +13,7 @@ import { errorBody } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { sleep, writeChunk } from './http-io.ts';
 import { pyJsonDumps } from './py-json.ts';
+import type { StreamGate } from './stream-gate.ts';
 
 /** One SSE event: its `data:` payload and how many generated tokens it carries. */
 export interface StreamEvent {
@@ -34,6 +35,7 @@ export async function writeSseStream(
   events: readonly StreamEvent[],
   faults: Readonly<Faults>,
   signal: AbortSignal,
+  gate: StreamGate,
 ): Promise<void> {
   res.writeHead(200, STREAM_HEADERS);
   res.flushHeaders();
@@ -57,6 +59,7 @@ export async function writeSseStream(
       return;
     }
     if (!isFirst) await sleep(faults.tokenDelayMs, signal);
+    if (!isFirst) await gate.pass(signal);
     isFirst = false;
     await writeChunk(res, `data: ${event.data}\n\n`);
     sent += event.tokens;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from '../fake-engine/server.ts';
-import { buildApp, type ProxyApp } from '../../proxy/app.ts';
+import { buildApp, type AppDeps, type ProxyApp } from '../../proxy/app.ts';
 import { resolveEnginesAtStart } from '../../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema, type ProxyConfig } from '../../src/config/proxy-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -19,8 +19,16 @@ export type Harness = ProxyApp & {
   close(): Promise<void>;
 };
 
+/** What a test may inject into the app besides its configuration (a clock). */
+export type HarnessDeps = Pick<AppDeps, 'now'>;
+
 /** A proxy listening on a random loopback port, in front of the given engine origins (chat mode unless told). */
-export async function startProxy(upstreams: string[], overrides: Partial<ProxyConfig> & Record<string, unknown> = {}, store: Store = openStore(':memory:')): Promise<Harness> {
+export async function startProxy(
+  upstreams: string[],
+  overrides: Partial<ProxyConfig> & Record<string, unknown> = {},
+  store: Store = openStore(':memory:'),
+  deps: HarnessDeps = {},
+): Promise<Harness> {
   const config = ProxyConfigSchema.parse({ port: 0, dbPath: ':memory:', ...overrides, engine: { upstreams, mode: 'chat', ...(overrides.engine ?? {}) } });
   const logs: string[] = [];
   const destination = new Writable({
@@ -31,7 +39,7 @@ export async function startProxy(upstreams: string[], overrides: Partial<ProxyCo
   });
   const logger = createLogger({ level: 'warn', destination });
   const engine = await resolveEnginesAtStart(config);
-  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engines: engine });
+  const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engines: engine, ...deps });
   const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {
@@ -66,12 +74,14 @@ export type EngineAndProxy = { engine: FakeEngine; proxy: Harness };
  * Registers hooks that start a fake engine (scripted by `script`) and a proxy in front of it
  * before the file's tests, and close both after them.
  */
-export function withEngineAndProxy(options: { engine?: FakeEngineOptions; proxy?: Partial<ProxyConfig> & Record<string, unknown>; script?: (engine: FakeEngine) => void } = {}): EngineAndProxy {
+export function withEngineAndProxy(
+  options: { engine?: FakeEngineOptions; proxy?: Partial<ProxyConfig> & Record<string, unknown>; script?: (engine: FakeEngine) => void; deps?: HarnessDeps } = {},
+): EngineAndProxy {
   const env = {} as EngineAndProxy;
   before(async () => {
     env.engine = await startFakeEngine(options.engine);
     options.script?.(env.engine);
-    env.proxy = await startProxy([env.engine.url], options.proxy);
+    env.proxy = await startProxy([env.engine.url], options.proxy, undefined, options.deps);
   });
   after(async () => {
     await env.proxy?.close();

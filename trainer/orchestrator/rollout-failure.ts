@@ -15,10 +15,12 @@ import type { RecordedCall, RolloutView } from '../proxy-client/admin-views.ts';
  * recorded for the rollout:
  * 1. the run was cancelled (the trainer is stopping)                       → infra `cancelled`
  * 2. its last call failed with an engine or proxy error (`RC_ERR_UPSTREAM_*`, `RC_ERR_ENGINE_*`,
- *    `RC_ERR_SERVER_INTERNAL`, `RC_ERR_RENDER_TEMPLATE`): the agent gave up on the infrastructure
+ *    `RC_ERR_SERVER_INTERNAL`, `RC_ERR_RENDER_TEMPLATE`), or the proxy's shutdown ended it
+ *    (`RC_ERR_SERVER_SHUTTING_DOWN`): the agent gave up on the infrastructure
  *                                                                           → infra `engine`
  * 3. it used all of `limits.maxCalls` or `limits.maxTotalTokens` (the proxy refuses the next call
- *    without recording it), or its time to live expired                    → policy `call_limit`,
+ *    without recording it, or records it failed with RC_ERR_ROLLOUT_TOKEN_LIMIT when its prompt
+ *    leaves too little of the budget), or its time to live expired        → policy `call_limit`,
  *                                                                             `token_limit`, `ttl`
  * 4. the workflow's time limit (`workflow.timeoutMs`) ended it              → policy `timeout`
  * 5. the policy's last answer was malformed (a tool call the parser could not read) or cut at
@@ -35,7 +37,7 @@ export type FailureKind = 'policy' | 'infra';
 
 export type RolloutFailure = { kind: FailureKind; reason: FailureReason; message: string };
 
-const INFRA_CODE = /^RC_ERR_(UPSTREAM_(CONNECT|TIMEOUT|RESET|SERVER_ERROR|STREAM_BROKEN|BAD_RESPONSE)|ENGINE_\w+|SERVER_INTERNAL|RENDER_TEMPLATE)$/;
+const INFRA_CODE = /^RC_ERR_(UPSTREAM_(CONNECT|TIMEOUT|RESET|SERVER_ERROR|STREAM_BROKEN|BAD_RESPONSE|RATE_LIMITED|ERROR_EVENT|UNFINISHED)|ENGINE_\w+|SERVER_(INTERNAL|SHUTTING_DOWN)|RENDER_TEMPLATE)$/;
 
 export const infraFailure = (reason: (typeof INFRA_FAILURE_REASONS)[number], message: string): RolloutFailure => ({ kind: 'infra', reason, message });
 const policyFailure = (reason: (typeof POLICY_FAILURE_REASONS)[number], message: string): RolloutFailure => ({ kind: 'policy', reason, message });
@@ -44,7 +46,8 @@ function limitReached(view: RolloutView & { calls: readonly RecordedCall[] }): R
   const { limits } = view;
   if (limits.maxCalls !== undefined && view.calls.length >= limits.maxCalls) return policyFailure('call_limit', `used all ${limits.maxCalls} calls (rollout.limits.maxCalls)`);
   const tokens = view.calls.reduce((n, call) => n + (call.usage?.totalTokens ?? 0), 0);
-  if (limits.maxTotalTokens !== undefined && tokens >= limits.maxTotalTokens) return policyFailure('token_limit', `used ${tokens} of ${limits.maxTotalTokens} tokens (rollout.limits.maxTotalTokens)`);
+  const refused = view.calls.at(-1)?.error?.code === 'RC_ERR_ROLLOUT_TOKEN_LIMIT';
+  if (limits.maxTotalTokens !== undefined && (tokens >= limits.maxTotalTokens || refused)) return policyFailure('token_limit', `used ${tokens} of ${limits.maxTotalTokens} tokens (rollout.limits.maxTotalTokens)`);
   if (view.status === 'expired') return policyFailure('ttl', `its time to live of ${limits.ttlMs} ms ran out (rollout.limits.ttlMs)`);
   return null;
 }
@@ -63,7 +66,7 @@ export function classifyWorkflowFailure(reason: WorkflowFailureReason, detail: s
   if (reason === 'cancelled') return infraFailure('cancelled', message);
   const { calls } = view;
   const last = calls.at(-1);
-  if (last?.status === 'failed' && last.error !== null && INFRA_CODE.test(last.error.code)) {
+  if (last !== undefined && last.status !== 'completed' && last.error !== null && INFRA_CODE.test(last.error.code)) {
     return infraFailure('engine', `${message} (its last call failed: ${last.error.code} ${last.error.message})`);
   }
   const limit = limitReached(view);

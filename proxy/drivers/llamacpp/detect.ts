@@ -62,6 +62,12 @@ async function probeToken(http: EngineHttp, signal: AbortSignal): Promise<string
   return null;
 }
 
+/** `n_vocab` of the first model card's `meta` (llama.cpp's `/v1/models`). */
+function vocabSizeOf(cards: Record<string, unknown>[]): number | null {
+  const meta = cards[0]?.meta;
+  return isRecord(meta) && typeof meta.n_vocab === 'number' && Number.isInteger(meta.n_vocab) && meta.n_vocab > 0 ? meta.n_vocab : null;
+}
+
 /**
  * llama-server at start: `/health` (503 while loading: an error, so another replica is tried),
  * `/props` (`build_info`, the per-slot `n_ctx`), `/v1/models`, then one-token probes of chat
@@ -83,6 +89,7 @@ export async function detectLlamacpp(http: EngineHttp): Promise<LlamacppCapabili
     version: isRecord(props) && typeof props.build_info === 'string' ? props.build_info : null,
     models: cards.map((card) => String(card.id)),
     maxModelLen: typeof settings.n_ctx === 'number' ? settings.n_ctx : null,
+    vocabSize: vocabSizeOf(cards),
     chatTokenIds: needs.chat === null,
     tokenMode: needs.token === null,
     needs,

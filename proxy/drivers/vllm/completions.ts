@@ -47,6 +47,9 @@ type WireCompletionChoice = {
 
 type WireCompletion = { choices?: WireCompletionChoice[]; usage?: WireUsage | null };
 
+/** Completion ids as the engine sent them: the record's invariants (capture/call-capture.ts) judge them, in both modes alike. */
+const idsAsSent = (value: unknown): number[] => (Array.isArray(value) ? (value as number[]) : []);
+
 const logprobsOf = (choice: WireCompletionChoice): number[] => (choice.logprobs?.token_logprobs ?? []).map((v) => (v === null ? Number.NaN : v));
 
 export function readCompletions(body: unknown): Generation {
@@ -58,7 +61,7 @@ export function readCompletions(body: unknown): Generation {
     choices: choices.map(
       (c): GenerationChoice => ({
         index: c.index,
-        completionIds: isIdArray(c.token_ids) ? c.token_ids : [],
+        completionIds: idsAsSent(c.token_ids),
         logprobs: logprobsOf(c),
         tokens: c.logprobs?.tokens ?? [],
         text: c.text ?? '',
@@ -84,7 +87,7 @@ export function newCompletionsStream(): GenerationStream {
         const delta: GenerationDelta = {
           index: c.index,
           text: c.text ?? '',
-          completionIds: isIdArray(c.token_ids) ? c.token_ids : [],
+          completionIds: idsAsSent(c.token_ids),
           logprobs: logprobsOf(c),
           tokens: c.logprobs?.tokens ?? [],
           finishReason: c.finish_reason ?? null,

@@ -14,15 +14,20 @@ export type ChatPassthroughOptions = {
 };
 
 /**
- * The rollout's cap when the call has a bound; otherwise the context left after the prompt, counted
- * the way the engine renders it (completion-budget.ts). Engines that cannot count before sending
- * (SGLang without a local renderer, text-only relays) keep the engine's own bound then.
+ * The per-choice bound sent to the engine. A rollout with a total budget needs the prompt's length
+ * for it (call-budget.ts), and an unbounded turn needs it for the context left
+ * (completion-budget.ts): both count the prompt the way the engine renders it. Engines that
+ * cannot count before sending (SGLang without a local renderer, text-only relays) get the bound
+ * known before the prompt, or keep the engine's own bound.
  */
 async function budgetCap(call: ChatCall, options: ChatPassthroughOptions): Promise<{ cap: number | undefined; promptIds: number[] | null }> {
   const count = options.driver.countPromptTokens;
-  if (askedBudget(call) !== undefined || count === undefined || options.maxModelLen === null) return { cap: call.maxTokensCap, promptIds: null };
+  const needsCount = call.budget.countsPrompt || (askedBudget(call) === undefined && options.maxModelLen !== null);
+  if (count === undefined || !needsCount) return { cap: call.budget.cap, promptIds: null };
   const counted = await count(call.http, call.request, call.signal);
-  return { cap: contextLeft(options.maxModelLen, counted.count), promptIds: counted.promptIds };
+  const context = options.maxModelLen === null ? undefined : contextLeft(options.maxModelLen, counted.count);
+  const bounds = [call.budget.capFor(counted.count), context].filter((n): n is number => n !== undefined);
+  return { cap: bounds.length === 0 ? undefined : Math.min(...bounds), promptIds: counted.promptIds };
 }
 
 async function readWhole(json: unknown, bytes: Buffer, driver: ChatDriver, findPromptIds: PromptIdsFinder): Promise<CallAnswer> {

@@ -8,7 +8,7 @@ const firstDefined = <T>(...values: (T | null | undefined)[]): T | undefined => 
  * Token-mode sampling: the rollout's policy wins for what training depends on, the client's
  * request fills the rest; the completion length is always explicit (completion-budget.ts).
  */
-export function buildGenerateRequest(call: Pick<ChatCall, 'request' | 'rollout' | 'maxTokensCap'>, promptIds: number[], maxModelLen: number): GenerateRequest {
+export function buildGenerateRequest(call: Pick<ChatCall, 'request' | 'rollout' | 'budget'>, promptIds: number[], maxModelLen: number): GenerateRequest {
   const client = call.request;
   const policy = call.rollout.record.sampling;
   const stop = typeof client.stop === 'string' ? [client.stop] : (client.stop ?? undefined);

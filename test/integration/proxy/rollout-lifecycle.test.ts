@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { withEngineAndProxy } from '../../support/proxy-harness.ts';
 import { expandSent } from '../../../src/store/sent-record.ts';
 
-const env = withEngineAndProxy();
+/** The registry's clock: real time plus whatever a test moves it forward by. */
+let skewMs = 0;
+const env = withEngineAndProxy({ deps: { now: () => Date.now() + skewMs } });
 
 async function chat(apiKey: string, extra: Record<string, unknown> = {}) {
   const response = await fetch(`${env.proxy.url}/v1/chat/completions`, {
@@ -99,11 +101,22 @@ test('the rollout sampling policy wins and the client request is recorded beside
 
 test('a rollout expires after its time to live and its key is revoked', async () => {
   const { apiKey, rolloutId } = await env.proxy.createRollout({ limits: { ttlMs: 50 } });
-  await new Promise((resolve) => setTimeout(resolve, 80));
+  skewMs += 60_000;
   const response = await chat(apiKey);
   assert.equal(response.status, 401);
   assert.equal(response.body.error.code, 'RC_ERR_ROLLOUT_EXPIRED');
   assert.equal((await env.proxy.admin('GET', `/admin/rollouts/${rolloutId}`)).body.status, 'expired');
+  assert.equal((await chat(apiKey)).body.error.code, 'RC_ERR_ROLLOUT_EXPIRED', 'the next call hears the same');
+});
+
+test("an expired rollout's key gets RC_ERR_ROLLOUT_EXPIRED also when the sweeper expired it first", async () => {
+  const { apiKey, rolloutId } = await env.proxy.createRollout({ limits: { ttlMs: 50 } });
+  skewMs += 60_000;
+  assert.ok(env.proxy.registry.expireDue() >= 1, 'the sweep expired the rollout');
+  assert.equal((await env.proxy.admin('GET', `/admin/rollouts/${rolloutId}`)).body.status, 'expired');
+  const response = await chat(apiKey);
+  assert.equal(response.status, 401);
+  assert.equal(response.body.error.code, 'RC_ERR_ROLLOUT_EXPIRED');
 });
 
 test('list filters by status, task and group, and pages with a cursor', async () => {
@@ -119,7 +132,7 @@ test('list filters by status, task and group, and pages with a cursor', async ()
   assert.deepEqual(group.body.rollouts.map((r: { rolloutId: string }) => r.rolloutId), [ids[1], ids[3]]);
   const finished = await env.proxy.admin('GET', '/admin/rollouts?taskId=list-task&status=finished');
   assert.deepEqual(finished.body.rollouts.map((r: { rolloutId: string }) => r.rolloutId), [ids[0]]);
-  const since = await env.proxy.admin('GET', `/admin/rollouts?taskId=list-task&since=${Date.now() + 60_000}`);
+  const since = await env.proxy.admin('GET', `/admin/rollouts?taskId=list-task&since=${Date.now() + skewMs + 60_000}`);
   assert.equal(since.body.rollouts.length, 0);
 });
 

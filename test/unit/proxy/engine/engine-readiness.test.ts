@@ -106,3 +106,21 @@ test('an engine that cannot serve the mode is refused with what it lacks, and pr
     await close();
   }
 });
+
+test('token ids must be below the vocabulary size detection found, else below int32', async () => {
+  const config = EngineConfigSchema.parse({ upstreams: [url], mode: 'chat' });
+  const pool = new EnginePool(config);
+  const replicas = new ReplicaSet(pool, createLogger({ level: 'silent' }));
+  const deps = { name: 'policy', config, pool, replicas, logger: createLogger({ level: 'silent' }) };
+  const capabilities = { version: 'b1', models: ['m'], maxModelLen: 4096, chatTokenIds: true, tokenMode: false };
+  try {
+    const told = new EngineReadiness(deps, { driver: pendingEngine(config).driver, mode: 'chat', capabilities: { ...capabilities, vocabSize: 151936 } });
+    assert.equal(told.idBound(), 151936);
+    const silent = new EngineReadiness(deps, { driver: pendingEngine(config).driver, mode: 'chat', capabilities });
+    assert.equal(silent.idBound(), 2 ** 31);
+    assert.equal(new EngineReadiness(deps, pendingEngine(config)).idBound(), 2 ** 31);
+  } finally {
+    replicas.stop();
+    await pool.close();
+  }
+});

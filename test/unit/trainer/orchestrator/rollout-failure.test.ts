@@ -36,6 +36,19 @@ describe('who caused a workflow failure', () => {
     assert.deepEqual([failure.kind, failure.reason], ['policy', 'token_limit']);
   });
 
+  it('the policy: its prompt left too little of the token budget (the refused call is recorded)', () => {
+    const refused = { code: 'RC_ERR_ROLLOUT_TOKEN_LIMIT', message: 'a prompt of 6 tokens leaves 2 for 4 choices', status: 403 };
+    const failure = classifyWorkflowFailure('crashed', 'PermissionDeniedError', view([call(1), call(2, { status: 'failed', error: refused, usage: null })], { maxTotalTokens: 6 }));
+    assert.deepEqual([failure.kind, failure.reason], ['policy', 'token_limit']);
+  });
+
+  it('the infrastructure: the engine over its rate limit, an unfinished answer, the proxy shutting down', () => {
+    for (const [code, status] of [['RC_ERR_UPSTREAM_RATE_LIMITED', 'failed'], ['RC_ERR_UPSTREAM_UNFINISHED', 'failed'], ['RC_ERR_UPSTREAM_ERROR_EVENT', 'failed'], ['RC_ERR_SERVER_SHUTTING_DOWN', 'aborted']] as const) {
+      const failure = classifyWorkflowFailure('crashed', 'APIError', view([call(1), call(2, { status, error: { code, message: 'x', status: 503 } })], { maxCalls: 2 }));
+      assert.deepEqual([failure.kind, failure.reason], ['infra', 'engine'], code);
+    }
+  });
+
   it('the policy: its time to live ran out (the proxy expired the rollout)', () => {
     const failure = classifyWorkflowFailure('crashed', 'AuthenticationError: expired', view([call(1)], { ttlMs: 1000 }, 'expired'));
     assert.deepEqual([failure.kind, failure.reason], ['policy', 'ttl']);

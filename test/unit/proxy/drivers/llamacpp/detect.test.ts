@@ -29,8 +29,8 @@ describe('llama.cpp capability detection', () => {
     const http = fakeEngineHttp(llamaRoutes('apply-template-closed.json'));
     const caps = (await llamacppDriver.detect(http)) as LlamacppCapabilities;
     assert.deepEqual(
-      { version: caps.version, models: caps.models, maxModelLen: caps.maxModelLen, chatTokenIds: caps.chatTokenIds, tokenMode: caps.tokenMode, needs: caps.needs },
-      { version: 'b6795-5cca2542', models: ['Qwen3-8B-Q8_0.gguf'], maxModelLen: 40960, chatTokenIds: true, tokenMode: true, needs: { chat: null, token: null } },
+      { version: caps.version, models: caps.models, maxModelLen: caps.maxModelLen, vocabSize: caps.vocabSize, chatTokenIds: caps.chatTokenIds, tokenMode: caps.tokenMode, needs: caps.needs },
+      { version: 'b6795-5cca2542', models: ['Qwen3-8B-Q8_0.gguf'], maxModelLen: 40960, vocabSize: 151936, chatTokenIds: true, tokenMode: true, needs: { chat: null, token: null } },
     );
     const completion = http.sent.find((r) => r.path === '/completion')?.json as Record<string, unknown>;
     assert.deepEqual(completion.prompt, (fixtureJson('llamacpp', 'tokenize.json') as { tokens: number[] }).tokens);

@@ -6,6 +6,7 @@ import type { ChatDriver, EngineHttp } from '../../../../../proxy/drivers/driver
 import { llamacppChat } from '../../../../../proxy/drivers/llamacpp/llamacpp-driver.ts';
 import { openAiChat } from '../../../../../proxy/drivers/openai/openai-driver.ts';
 import { vllmChat } from '../../../../../proxy/drivers/vllm/vllm-driver.ts';
+import { turnCapBudget } from '../../../../../proxy/rollouts/call-budget.ts';
 import type { OpenRollout } from '../../../../../proxy/rollouts/rollout-registry.ts';
 import type { ChatCall } from '../../../../../proxy/strategies/call-strategy.ts';
 import { createChatPassthrough } from '../../../../../proxy/strategies/chat-passthrough/chat-passthrough.ts';
@@ -22,7 +23,7 @@ function call(request: Partial<ChatRequest>, http: EngineHttp, maxTokensCap?: nu
     seq: 1,
     isStream: false,
     choicesAsked: 1,
-    maxTokensCap,
+    budget: turnCapBudget(maxTokensCap),
     policyVersion: 0,
     conversation: { key: messagesKey(full.messages, undefined), lookup: { fresh: true } },
     signal: new AbortController().signal,

@@ -6,6 +6,7 @@ import { SseDecoder } from '../../../../../src/sse/sse-decoder.ts';
 import type { ChatRequest, WireChatChunk, WireChatCompletion } from '../../../../../src/wire/openai-chat.ts';
 import { messagesKey } from '../../../../../proxy/conversation/conversation-index.ts';
 import { vllmToken } from '../../../../../proxy/drivers/vllm/vllm-driver.ts';
+import { turnCapBudget } from '../../../../../proxy/rollouts/call-budget.ts';
 import type { OpenRollout } from '../../../../../proxy/rollouts/rollout-registry.ts';
 import type { ChatCall } from '../../../../../proxy/strategies/call-strategy.ts';
 import { createTokenMode } from '../../../../../proxy/strategies/token-mode/token-mode.ts';
@@ -88,7 +89,7 @@ for (const chunkTokens of [1, 3]) {
         seq: 1,
         isStream: request.stream === true,
         choicesAsked: request.n ?? 1,
-        maxTokensCap: undefined,
+        budget: turnCapBudget(undefined),
         policyVersion: 0,
         conversation: { key, lookup: { fresh: true } },
         signal: new AbortController().signal,
