@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../src/wire/openai-chat.ts';
 import { messagesKey } from '../conversation/conversation-index.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
-import type { ChatCall } from '../strategies/call-strategy.ts';
+import type { CallDialect, ChatCall } from '../strategies/call-strategy.ts';
 import type { ClientAnswer } from './client-answer.ts';
 
 /** A call as the route hands it over: who it is for, what was asked, and how to answer. */
@@ -13,7 +13,11 @@ export type IncomingCall = {
   requestJson: string;
   /** The client's side of the call, in the route's dialect. */
   client: ClientAnswer;
+  /** A dialect translated at the edge into `request`; absent for chat completions. */
+  dialect?: CallDialect;
 };
+
+const CHAT: CallDialect = { name: 'openai-chat', answerId: null };
 
 /**
  * Admission against the rollout's limits (calls, tokens: throws the registry's 403s), the
@@ -28,6 +32,7 @@ export function admitCall(engine: EngineContext, incoming: IncomingCall, policyV
     rollout,
     request,
     requestJson: incoming.requestJson,
+    dialect: incoming.dialect ?? CHAT,
     seq: admission.seq,
     isStream: request.stream === true,
     choicesAsked: request.n ?? 1,

@@ -1,4 +1,5 @@
 import type { RollcallError } from '../../src/errors/rollcall-error.ts';
+import type { CallCapture } from '../capture/call-capture.ts';
 import type { CallAnswer, ChatStreamEvent } from '../strategies/call-strategy.ts';
 
 /**
@@ -23,9 +24,10 @@ export type ClientStream = {
   /**
    * Ends the stream after the record was committed: an error event when it broke, else the
    * closing events (the usage chunk); then the end marker (the engine's own when it sent one).
+   * `capture` is what was recorded (a dialect closes its stream with its usage and stop reason).
    * `lost` runs when that end does not reach the client.
    */
-  end(close: { broken: RollcallError | null; tail: readonly ChatStreamEvent[]; done: Buffer | null }, lost: LostAnswer | null): void;
+  end(close: { broken: RollcallError | null; tail: readonly ChatStreamEvent[]; done: Buffer | null; capture: CallCapture }, lost: LostAnswer | null): void;
 };
 
 export type ClientAnswer = {

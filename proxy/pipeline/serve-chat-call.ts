@@ -121,6 +121,6 @@ async function streamAnswer(run: CallRun, sent: Sent): Promise<number> {
   const callId = recordCall(run, { ...base, status: failure === null ? 'completed' : 'failed', error: failure });
   if (failure === null) remember(run, callId, end.capture);
   const lost = failure === null ? (reason: string) => engine.store.calls.markAborted(callId, reason) : null;
-  stream.end({ broken, tail: failure === null ? end.tail : [], done: outcome.done }, lost);
+  stream.end({ broken, tail: failure === null ? end.tail : [], done: outcome.done, capture: end.capture }, lost);
   return tokens;
 }

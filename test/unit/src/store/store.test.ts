@@ -17,7 +17,7 @@ const rollout = (id: string, createdAt: number): RolloutRecord => ({
 
 const call = (rolloutId: string, seq: number): CallRecord => ({
   rolloutId, seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false,
-  requestJson: '{"messages":[]}', sentJson: '{"return_token_ids":true}', response: { id: 'x' },
+  requestJson: '{"messages":[]}', dialect: 'openai-chat', chatRequestJson: null, answerId: null, sentJson: '{"return_token_ids":true}', response: { id: 'x' },
   promptIds: [1, 2, 3],
   choices: [
     { index: 0, completionIds: [4, 5], logprobs: [Math.fround(-0.5), Math.fround(-0.25)], finishReason: 'stop' },
