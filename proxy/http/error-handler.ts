@@ -16,11 +16,17 @@ function toRollcallError(error: FastifyError | Error, maxBodyBytes: number): Rol
   return new RollcallError('RC_ERR_SERVER_INTERNAL', { detail: error.message }, { cause: error });
 }
 
+/** A registry error as the body the client's API expects: OpenAI's, or a dialect's own shape. */
+export type ErrorBody = (error: RollcallError) => unknown;
+
+const openAiBody: ErrorBody = (error) => error.toBody();
+
 /**
- * The one error handler: every failure reaches the client as OpenAI's error body with a
- * registry code, and `x-should-retry` tells SDKs whether retrying can help.
+ * The one error handler: every failure reaches the client with a registry code, in OpenAI's error
+ * body unless the routes of a dialect (registered in their own scope) render their API's shape,
+ * and `x-should-retry` tells SDKs whether retrying can help.
  */
-export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
+export function setErrorRendering(app: FastifyInstance, maxBodyBytes: number, body: ErrorBody): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const mapped = toRollcallError(error, maxBodyBytes);
     if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
@@ -28,8 +34,12 @@ export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number)
       .code(mapped.status)
       .headers(mapped.headers)
       .header('x-should-retry', String(mapped.retryable))
-      .send(mapped.toBody());
+      .send(body(mapped));
   });
+}
+
+export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
+  setErrorRendering(app, maxBodyBytes, openAiBody);
   app.setNotFoundHandler((request, reply) => {
     const error = new RollcallError('RC_ERR_REQUEST_NOT_FOUND', { method: request.method, url: request.url.replace(/\/r\/[^/]+/, '/r/<key>') });
     void reply.code(error.status).header('x-should-retry', 'false').send(error.toBody());

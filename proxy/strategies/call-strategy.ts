@@ -97,4 +97,6 @@ export type CallStrategy = {
   readonly mode: CallMode;
   /** Builds the engine request; may ask the engine first (rendering, counting prompt tokens). */
   prepare(call: ChatCall): Promise<PreparedCall>;
+  /** The prompt tokens `request` renders to on this engine (Anthropic's count_tokens); a registry error where it cannot count. */
+  countPromptTokens(request: ChatRequest, http: EngineHttp, signal: AbortSignal): Promise<number>;
 };

@@ -102,6 +102,7 @@ export class CallStore {
   private readonly byRolloutStmt;
   private readonly maxSeqStmt;
   private readonly markAbortedStmt;
+  private readonly byAnswerStmt;
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
@@ -118,6 +119,7 @@ export class CallStore {
     this.maxSeqStmt = db.prepare<[string], { maxSeq: number | null }>(
       'SELECT MAX(seq) AS maxSeq FROM calls WHERE rollout_id = ?',
     );
+    this.byAnswerStmt = db.prepare<[string, string], CallRow>('SELECT * FROM calls WHERE rollout_id = ? AND answer_id = ?');
     this.markAbortedStmt = db.prepare(
       `UPDATE calls SET status = 'aborted', trainable = 0, untrainable_reason = @reason WHERE id = @id`,
     );
@@ -191,6 +193,12 @@ export class CallStore {
 
   listForRollout(rolloutId: string): StoredCall[] {
     return this.byRolloutStmt.all(rolloutId).map(toStored);
+  }
+
+  /** The rollout's call whose answer had this id in the client's dialect (a Responses chain's previous_response_id). */
+  findByAnswerId(rolloutId: string, answerId: string): StoredCall | undefined {
+    const row = this.byAnswerStmt.get(rolloutId, answerId);
+    return row === undefined ? undefined : toStored(row);
   }
 
   maxSeq(rolloutId: string): number {

@@ -73,7 +73,6 @@ export type ResponsesResponse = {
   max_output_tokens: number | null;
   model: string;
   output: ResponsesOutputItem[];
-  output_text: string;
   parallel_tool_calls: boolean;
   previous_response_id: string | null;
   store: boolean;
