@@ -89,7 +89,9 @@ for (const mode of ['token', 'chat'] as const) {
     assert.deepEqual([stopped.content, stopped.stop_reason, stopped.stop_sequence], [[{ type: 'text', text: STOPPED_TEXT }], 'stop_sequence', STOP_SEQUENCE]);
     const streamed = await client.messages.stream(asked).finalMessage();
     assert.deepEqual([streamed.stop_reason, streamed.stop_sequence], ['stop_sequence', STOP_SEQUENCE]);
-    const cut = await client.messages.create({ ...asked, max_tokens: 3, temperature: 0.5, top_k: 20 });
+    // The SDK's types no longer list the sampling fields; the API (and rollcall) still take them.
+    const sampling = { temperature: 0.5, top_k: 20 };
+    const cut = await client.messages.create({ ...asked, max_tokens: 3, ...sampling });
     assert.deepEqual([cut.stop_reason, cut.usage.output_tokens], ['max_tokens', 3]);
     const last = (await recordedCalls(proxy, rolloutId)).at(-1);
     assert.deepEqual([last.sent.stop, last.sent.top_k, last.sent.max_tokens ?? last.sent.max_completion_tokens], [['never', STOP_SEQUENCE], 20, 3], 'stop sequences, top_k and max_tokens reach the engine');

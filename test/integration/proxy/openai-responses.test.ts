@@ -115,7 +115,7 @@ test('previous_response_id must name a stored, completed response of this rollou
   const { apiKey: otherKey } = await env.chat.createRollout();
   const client = openai(env.chat, apiKey);
   const unstored = await client.responses.create({ ...ask('calc', 'What is 6*7?'), store: false });
-  assert.equal(unstored.store, false);
+  assert.equal((unstored as unknown as { store: boolean }).store, false, 'the request\'s store is echoed');
   const refused = await rejection(client.responses.create({ model: env.engine.modelName, input: 'Go on.', previous_response_id: unstored.id }));
   assert.deepEqual([refused.status, refused.code, refused.param], [400, 'RC_ERR_DIALECT_PREVIOUS_RESPONSE', 'previous_response_id']);
   assert.match(refused.message, /store: false/);
@@ -129,7 +129,7 @@ test('the token budget makes a response incomplete; unsupported inputs and tools
   const { apiKey, rolloutId } = await env.token.createRollout();
   const client = openai(env.token, apiKey);
   const cut = await client.responses.create({ model: env.engine.modelName, input: 'Tell me about numbers.', max_output_tokens: 4 });
-  assert.deepEqual([cut.status, cut.incomplete_details, cut.usage?.output_tokens, cut.output[0]?.status], ['incomplete', { reason: 'max_output_tokens' }, 4, 'incomplete']);
+  assert.deepEqual([cut.status, cut.incomplete_details, cut.usage?.output_tokens, (cut.output[0] as { status?: string } | undefined)?.status], ['incomplete', { reason: 'max_output_tokens' }, 4, 'incomplete']);
   const image = await rejection(client.responses.create({ model: env.engine.modelName, input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }] }] }));
   assert.deepEqual([image.status, image.code, image.param], [400, 'RC_ERR_DIALECT_UNSUPPORTED_CONTENT', 'input.0.content.1']);
   const search = await rejection(client.responses.create({ model: env.engine.modelName, input: 'Search.', tools: [{ type: 'web_search_preview' }] }));
