@@ -44,7 +44,7 @@ test('a reply cut by the budget ends response.incomplete; a failure ends with er
   const out = [...cut.take(chunk({ content: 'Partial' })), ...cut.finish(reply({ content: 'Partial', finishReason: 'length' }), null)];
   assert.equal(out.at(-1)?.type, 'response.incomplete');
   const response = await sdkResponse(out);
-  assert.deepEqual([response.status, response.incomplete_details, response.output[0]?.status], ['incomplete', { reason: 'max_output_tokens' }, 'incomplete']);
+  assert.deepEqual([response.status, response.incomplete_details, (response.output[0] as { status?: string } | undefined)?.status], ['incomplete', { reason: 'max_output_tokens' }, 'incomplete']);
 
   const broken = new ResponseEvents(head());
   const failed = [...broken.take(chunk({ content: 'Partial' })), ...broken.fail(new RollcallError('RC_ERR_UPSTREAM_STREAM_BROKEN', { detail: 'reset' }))];
