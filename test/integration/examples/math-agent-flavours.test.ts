@@ -33,7 +33,7 @@ const EXPECTED: Record<Behaviour, { reward: number; calls: number; malformed: bo
 
 type RolloutRow = { id: string; task_id: string; reward: number; is_success: number; metadata_json: string };
 
-for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python']) {
+for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python', 'anthropic-sdk', 'responses']) {
   test(`flavour ${flavour}: tool call then boxed answer, a tool error, a malformed call and a wrong answer, all recorded and judged right`, async () => {
     const runsDir = mkdtempSync(join(tmpdir(), `rollcall-${flavour}-`));
     const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', `examples/math-agent/${flavour}.yaml`, '--backbone', 'debug', '--steps', '1'], {
@@ -46,7 +46,8 @@ for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python
     const dir = join(project, readdirSync(project)[0] as string);
     const db = new Database(join(dir, 'trajectories.db'), { readonly: true });
     const rollouts = db.prepare("SELECT id, task_id, reward, is_success, metadata_json FROM rollouts WHERE json_extract(metadata_json, '$.split') = 'train'").all() as RolloutRow[];
-    const calls = db.prepare('SELECT rollout_id, seq, status, trainable, flags_json, request_json FROM calls ORDER BY rollout_id, seq').all() as { rollout_id: string; status: string; trainable: number; flags_json: string; request_json: string }[];
+    // A dialect's call (Messages, Responses) is read through the chat request it was translated into.
+    const calls = db.prepare('SELECT rollout_id, seq, status, trainable, flags_json, COALESCE(chat_request_json, request_json) AS request_json FROM calls ORDER BY rollout_id, seq').all() as { rollout_id: string; status: string; trainable: number; flags_json: string; request_json: string }[];
     db.close();
     assert.equal(rollouts.length, 16);
     assert.equal(readdirSync(project).length, 1, 'one run folder');
