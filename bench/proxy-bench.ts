@@ -21,6 +21,7 @@ import { BODY_SIZES } from './mock-bodies.ts';
 import { hasTaskset, LOAD_CORE, pinSelf, PROXY_CORE, readMemory, sleep, spawnReady, stopChild } from './processes.ts';
 import type { Fidelity, MemoryRow } from './report-tables.ts';
 import { resultsMarkdown, resultTables, type BenchResults } from './results-document.ts';
+import { keepSections } from './results-sections.ts';
 import { median } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -149,7 +150,7 @@ async function main(dir: string): Promise<void> {
     foreignLoad: { waitedS: monitor.waitedMs / 1000, windows: monitor.windows },
     notes,
   };
-  writeFileSync(flags.out, resultsMarkdown(results));
+  writeFileSync(flags.out, keepSections(flags.out, resultsMarkdown(results)));
   process.stdout.write(`\n${resultTables(results)}\n\nWrote ${flags.out} (${results.durationS.toFixed(0)} s).\n`);
 }
 

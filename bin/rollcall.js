@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The rollcall CLI: dispatches to the compiled command modules in dist/.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // [module, export, help, whether user TypeScript (workflows, judges) may be loaded]
@@ -10,14 +10,27 @@ const COMMANDS = {
   eval: ['../dist/cli/eval-command.js', 'evalCommand', 'validation only: pass@1 and pass@k of the configured tasks', true],
   export: ['../dist/cli/export-command.js', 'exportCommand', "write a run's training samples as JSONL", false],
   worker: ['../dist/cli/worker-command.js', 'workerCommand', 'run the Python GPU worker (generation + learning) on a model folder', false],
+  doctor: ['../dist/cli/doctor-command.js', 'doctorCommand', 'check an engine, the Python/torch set-up and a configuration', true],
+  data: ['../dist/cli/data-command.js', 'dataCommand', 'download a Hugging Face dataset (data get openai/gsm8k)', false],
 };
 
-const [command, ...args] = process.argv.slice(2);
+const version = () => JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+let [command, ...args] = process.argv.slice(2);
+if (command === '--version' || command === '-V' || command === 'version') {
+  process.stdout.write(`rollcall ${version()} (node ${process.version})\n`);
+  process.exit(0);
+}
+// `rollcall help train` is `rollcall train --help`.
+if (command === 'help' && args[0] in COMMANDS) [command, args] = [args[0], ['--help']];
 const entry = COMMANDS[command];
 if (entry === undefined) {
+  const isHelp = command === undefined || command === '--help' || command === '-h' || command === 'help';
   const lines = Object.entries(COMMANDS).map(([name, [, , help]]) => `  ${name.padEnd(8)} ${help}`);
-  process.stderr.write(`usage: rollcall <command> [options]\n\ncommands:\n${lines.join('\n')}\n`);
-  process.exit(command === undefined || command === '--help' || command === 'help' ? 0 : 2);
+  const text = `usage: rollcall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrollcall <command> --help explains a command; rollcall --version prints the version.\n`;
+  if (!isHelp) process.stderr.write(`rollcall: unknown command "${command}"\n`);
+  (isHelp ? process.stdout : process.stderr).write(text);
+  process.exit(isHelp ? 0 : 2);
 }
 const modulePath = fileURLToPath(new URL(entry[0], import.meta.url));
 if (!existsSync(modulePath)) {

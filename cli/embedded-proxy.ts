@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { appendFileSync } from 'node:fs';
 import { buildApp } from '../proxy/app.ts';
 import { resolveEnginesAtStart } from '../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema } from '../src/config/proxy-config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { openStore } from '../src/store/store.ts';
 import type { TrainerConfig } from '../trainer/config/trainer-config.ts';
+import type { RunLog } from '../trainer/run/run-log.ts';
 
 export type ProxyHandle = { rootUrl: string; adminToken: string; engineModel: string | null; close(): Promise<void> };
 
 /**
  * The proxy the trainer talks to: embedded in this process by default (its database in the run
- * folder, its log lines in the run log), or one already running at `proxy.url`.
+ * folder, its log lines in the run log, where repeated failures are grouped), or one already
+ * running at `proxy.url`.
  */
-export async function startProxyForTraining(section: TrainerConfig['proxy'], databaseFile: string, logFile: string): Promise<ProxyHandle> {
+export async function startProxyForTraining(section: TrainerConfig['proxy'], databaseFile: string, runLog: RunLog): Promise<ProxyHandle> {
   if (section.url !== undefined) {
     const adminToken = section.adminToken ?? process.env.ROLLCALL_ADMIN_TOKEN;
     if (adminToken === undefined) throw new Error('proxy.url is set: give proxy.adminToken or ROLLCALL_ADMIN_TOKEN for its admin API');
@@ -24,9 +25,13 @@ export async function startProxyForTraining(section: TrainerConfig['proxy'], dat
   const config = ProxyConfigSchema.parse({ ...embedded, dbPath: section.dbPath ?? databaseFile });
   const engines = await resolveEnginesAtStart(config);
   const store = openStore(config.dbPath);
+  // pino writes one JSON line per write; split anyway, so grouping never sees half a line.
+  let pending = '';
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      appendFileSync(logFile, chunk);
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line !== '') runLog.proxyLine(line);
       callback();
     },
   });

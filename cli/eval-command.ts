@@ -1,61 +1,76 @@
-import { parseArgs } from 'node:util';
-import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
+import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
 import { startPolicy } from '../trainer/orchestrator/policy-update.ts';
 import { runValidation } from '../trainer/orchestrator/run-validation.ts';
 import { createRunFolder, writeResolvedConfig } from '../trainer/run/run-folder.ts';
-import { buildTrainer, closeRun } from './build-trainer.ts';
-import { startProxyForTraining } from './embedded-proxy.ts';
+import { RunLog } from '../trainer/run/run-log.ts';
+import { closeRun, startRun, type StartedRun } from './build-trainer.ts';
+import { loadRunConfig, openStopSignal, RUN_FLAGS } from './run-command.ts';
+import { CommandFailure, hintFromProxyLog, reportFailure } from './run-failure.ts';
 
-export const EVAL_USAGE = 'usage: rollcall eval --conf FILE.yaml [--backbone debug|worker] [--checkpoint DIR] [--tasks N] [--pass-k K]';
+export const EVAL_SPEC = {
+  name: 'eval',
+  summary: 'validation only: pass@1 and pass@k of the configured tasks, never trained on',
+  flags: {
+    ...RUN_FLAGS,
+    checkpoint: { type: 'string', value: 'DIR', help: 'the worker loads these weights first (without it: whatever the engine serves now)' },
+    tasks: { type: 'string', value: 'N', help: 'schedule.evalTasks: the first N validation tasks (0 = all)' },
+    'pass-k': { type: 'string', value: 'K', help: 'schedule.evalPassK: attempts per task' },
+  },
+} as const satisfies CommandSpec;
+
+function positiveCount(flag: string, value: string | undefined, min: number): number | undefined | null {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (Number.isInteger(number) && number >= min) return number;
+  process.stderr.write(`rollcall eval: --${flag} must be an integer of at least ${min}, not "${value}"\n`);
+  process.exitCode = 2;
+  return null;
+}
 
 /**
  * `rollcall eval`: validation only — `evalPassK` attempts of each validation task (or of the train
  * tasks when none are configured), never trained on; pass@1 and pass@k in a new run folder. With
- * `--checkpoint` the worker first loads those weights (and publishes them, with `learner.publish`).
+ * `--checkpoint` the worker first loads those weights (and publishes them, with `learner.publish`);
+ * without it the engine is evaluated as it is and no learner is involved.
  */
 export async function evalCommand(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, checkpoint: { type: 'string' }, tasks: { type: 'string' }, 'pass-k': { type: 'string' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`rollcall eval: ${(error as Error).message}\n${EVAL_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const backbone = values.backbone;
-  if (values.conf === undefined || (backbone !== undefined && backbone !== 'debug' && backbone !== 'worker')) {
-    process.stderr.write(`rollcall eval: --conf is required and --backbone is debug or worker\n${EVAL_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  let loaded;
-  try {
-    loaded = loadTrainerConfig(values.conf, backbone === undefined ? {} : { backbone });
-  } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `rollcall eval: ${(error as Error).message}`}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const schedule = { ...loaded.config.schedule, ...(values.tasks === undefined ? {} : { evalTasks: Number(values.tasks) }), ...(values['pass-k'] === undefined ? {} : { evalPassK: Number(values['pass-k']) }) };
+  const line = readCommandLine(EVAL_SPEC, argv);
+  if (line === null) return;
+  const { values } = line;
+  const evalTasks = positiveCount('tasks', values.tasks, 0);
+  const evalPassK = positiveCount('pass-k', values['pass-k'], 1);
+  if (evalTasks === null || evalPassK === null) return;
+  const loaded = loadRunConfig('eval', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), set: values.set ?? [] });
+  if (loaded === null) return;
+  const schedule = { ...loaded.config.schedule, ...(evalTasks === undefined ? {} : { evalTasks }), ...(evalPassK === undefined ? {} : { evalPassK }) };
   const config = { ...loaded.config, experiment: `${loaded.config.experiment}-eval`, schedule };
   const run = createRunFolder(config.runsDir, config.project, config.experiment);
-  writeResolvedConfig(run, config);
-  const proxy = await startProxyForTraining(config.proxy, run.databaseFile, run.logFile);
-  let deps;
+  writeResolvedConfig(run, config, loaded.file);
+  const runLog = new RunLog(run.logFile);
+  const stop = openStopSignal(config.rollout.concurrency);
+  let started: Partial<StartedRun> = {};
   try {
-    deps = await buildTrainer({ ...loaded, config }, run, proxy, new AbortController().signal, process.stderr);
+    started = await startRun({ loaded: { ...loaded, config }, run, runLog, signal: stop.signal, out: process.stderr, usesLearner: values.checkpoint !== undefined, progressTitle: 'eval' });
+    const deps = started.deps as StartedRun['deps'];
     if (values.checkpoint !== undefined) await deps.learner.restore(values.checkpoint);
     // With learner.publish the engines must serve the weights under evaluation, and the adapter must exist.
     await startPolicy(deps, null);
     const tasks = deps.validationTasks.length > 0 ? deps.validationTasks : deps.trainTasks;
-    const metrics = await runValidation({ ...deps, validationTasks: tasks }, 0);
+    deps.progress.start();
+    const metrics = await runValidation({ ...deps, validationTasks: tasks }, 0).finally(() => deps.progress.stop());
+    const count = metrics['val/rollouts/count'] ?? 0;
+    if (count > 0 && metrics['val/rollouts/failed'] === count) {
+      throw new CommandFailure(`all ${count} validation rollouts failed`, hintFromProxyLog(runLog) ?? 'run.log holds each failure; rollcall doctor --conf FILE checks the set-up');
+    }
     deps.sink.write(0, metrics);
     const k = config.schedule.evalPassK;
     process.stdout.write(`eval: ${metrics['val/tasks']} tasks × ${k}: pass@1 ${metrics['val/pass@1']?.toFixed(3)}, pass@${k} ${metrics[`val/pass@${k}`]?.toFixed(3)}, failed rollouts ${metrics['val/rollouts/failed']}\n  run folder: ${run.dir}\n`);
   } catch (error) {
-    process.stderr.write(`rollcall eval: ${(error as Error).message}\n`);
+    reportFailure('eval', error, { runLog, runDir: run.dir });
     process.exitCode = 1;
   } finally {
-    await closeRun(deps, proxy);
+    stop.release();
+    await closeRun(started);
+    runLog.close();
   }
 }

@@ -1,12 +1,23 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCommandLine, usageLine, type CommandSpec } from '../src/config/command-line.ts';
 import { openStore } from '../src/store/store.ts';
 import { buildSamples, toSampleCalls } from '../src/trajectory/index.ts';
 import { ROLLOUT_STATUSES, type RolloutStatus } from '../src/wire/admin.ts';
 
-export const EXPORT_USAGE = 'usage: rollcall export (--run RUN_DIR | --db FILE) [--out FILE.jsonl] [--status finished] [--task ID] [--include-untrainable]';
+export const EXPORT_SPEC = {
+  name: 'export',
+  summary: "write a run's token-exact training samples as JSONL, with their rewards",
+  flags: {
+    run: { type: 'string', value: 'RUN_DIR', help: 'a run folder (its trajectories.db)' },
+    db: { type: 'string', value: 'FILE', help: 'a trajectory database instead of a run folder' },
+    out: { type: 'string', value: 'FILE.jsonl', help: 'where to write (default: standard output)' },
+    status: { type: 'string', value: ROLLOUT_STATUSES.join('|'), help: 'rollouts of this status only (default finished)' },
+    task: { type: 'string', value: 'ID', help: 'rollouts of this task only' },
+    'include-untrainable': { type: 'boolean', help: 'also rollouts marked not trainable (validation)' },
+  },
+} as const satisfies CommandSpec;
 
 /**
  * `rollcall export`: a trajectory database's training samples as JSONL, one sample a line, with
@@ -14,17 +25,12 @@ export const EXPORT_USAGE = 'usage: rollcall export (--run RUN_DIR | --db FILE) 
  * builds them (token-exact merges, loss masks, engine logprobs).
  */
 export async function exportCommand(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { run: { type: 'string' }, db: { type: 'string' }, out: { type: 'string' }, status: { type: 'string' }, task: { type: 'string' }, 'include-untrainable': { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`rollcall export: ${(error as Error).message}\n${EXPORT_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const line = readCommandLine(EXPORT_SPEC, argv);
+  if (line === null) return;
+  const { values } = line;
   const db = values.db ?? (values.run === undefined ? undefined : join(values.run, 'trajectories.db'));
   if (db === undefined || !existsSync(db)) {
-    process.stderr.write(`rollcall export: ${db === undefined ? 'give --run or --db' : `no database at ${db}`}\n${EXPORT_USAGE}\n`);
+    process.stderr.write(`rollcall export: ${db === undefined ? 'give --run or --db' : `no database at ${db}`}\n${usageLine(EXPORT_SPEC)}\n`);
     process.exitCode = 2;
     return;
   }

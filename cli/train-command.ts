@@ -1,78 +1,63 @@
-import { parseArgs } from 'node:util';
-import { setMaxListeners } from 'node:events';
-import { ConfigError, loadTrainerConfig } from '../trainer/config/load-trainer-config.ts';
+import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
-import { buildTrainer, closeRun } from './build-trainer.ts';
-import { startProxyForTraining } from './embedded-proxy.ts';
+import { RunLog } from '../trainer/run/run-log.ts';
+import { closeRun, startRun, type StartedRun } from './build-trainer.ts';
+import { loadRunConfig, openStopSignal, RUN_FLAGS } from './run-command.ts';
+import { reportFailure } from './run-failure.ts';
 
-export const TRAIN_USAGE = 'usage: rollcall train --conf FILE.yaml [--backbone debug|worker] [--steps N] [--resume [RUN_DIR]]';
+export const TRAIN_SPEC = {
+  name: 'train',
+  summary: 'train a policy from a YAML configuration',
+  flags: {
+    ...RUN_FLAGS,
+    steps: { type: 'string', value: 'N', help: 'schedule.steps: how many steps to train' },
+    resume: { type: 'string', value: 'RUN_DIR', help: 'continue that run after its last checkpoint' },
+    'resume-latest': { type: 'boolean', help: 'continue the newest run of this experiment that has a checkpoint' },
+    'workflow-url': { type: 'string', value: 'URL', help: 'workflow: call this HTTP function service instead of the configured workflow (what rollcall.tune() uses)' },
+    'judge-url': { type: 'string', value: 'URL', help: 'judge: call this HTTP function service instead of the configured judge' },
+  },
+  notes: ['environment: ROLLCALL_UPSTREAM (engine URLs, comma-separated), ROLLCALL_ENGINE, ROLLCALL_RUNS_DIR, ROLLCALL_LEARNER_URL'],
+} as const satisfies CommandSpec;
 
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
 /** `rollcall train`: one run of the configured training, in a new run folder or resumed in an old one. */
 export async function trainCommand(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { conf: { type: 'string' }, backbone: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'string' }, 'resume-latest': { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`rollcall train: ${(error as Error).message}\n${TRAIN_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (values.conf === undefined) {
-    process.stderr.write(`rollcall train: --conf is required\n${TRAIN_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const backbone = values.backbone;
-  if (backbone !== undefined && backbone !== 'debug' && backbone !== 'worker') {
-    process.stderr.write(`rollcall train: --backbone must be debug or worker, not "${backbone}"\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const line = readCommandLine(TRAIN_SPEC, argv);
+  if (line === null) return;
+  const { values } = line;
   const steps = values.steps === undefined ? undefined : Number(values.steps);
   if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
     process.stderr.write(`rollcall train: --steps must be a positive integer, not "${values.steps}"\n`);
     process.exitCode = 2;
     return;
   }
-  let loaded;
-  try {
-    loaded = loadTrainerConfig(values.conf, { ...(backbone === undefined ? {} : { backbone }), ...(steps === undefined ? {} : { steps }) });
-  } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `rollcall train: ${(error as Error).message}`}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const services = { ...(values['workflow-url'] === undefined ? {} : { workflowUrl: values['workflow-url'] as string }), ...(values['judge-url'] === undefined ? {} : { judgeUrl: values['judge-url'] as string }) };
+  const loaded = loadRunConfig('train', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), ...(steps === undefined ? {} : { steps }), set: values.set ?? [], ...services });
+  if (loaded === null) return;
   const { config } = loaded;
   const resumeRun = values.resume !== undefined ? runFolderAt(values.resume) : values['resume-latest'] ? latestResumableRun(config.runsDir, config.project, config.experiment as string) : null;
   const run = resumeRun ?? createRunFolder(config.runsDir, config.project, config.experiment as string);
-  writeResolvedConfig(run, config);
-  const controller = new AbortController();
-  // Every rollout in flight listens on this one shutdown signal (and removes its listener when it
-  // ends), so the listener count tracks rollout.concurrency; Node's default warns at 11.
-  setMaxListeners(config.rollout.concurrency + 16, controller.signal);
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const proxy = await startProxyForTraining(config.proxy, run.databaseFile, run.logFile);
-  let deps;
+  writeResolvedConfig(run, config, loaded.file);
+  const runLog = new RunLog(run.logFile);
+  const stop = openStopSignal(config.rollout.concurrency);
+  let started: Partial<StartedRun> = {};
   try {
-    deps = await buildTrainer(loaded, run, proxy, controller.signal, process.stderr);
+    started = await startRun({ loaded, run, runLog, signal: stop.signal, out: process.stderr, usesLearner: true });
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
-    const summary = await runTraining(deps, { resume: resumeRun !== null });
+    const summary = await runTraining(started.deps as StartedRun['deps'], { resume: resumeRun !== null });
     const m = summary.lastMetrics;
     if (summary.stopped) process.exitCode = 130;
     process.stdout.write(
       `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
     );
   } catch (error) {
-    process.stderr.write(`\nrollcall train: ${(error as Error).message}\n  run folder: ${run.dir}\n`);
+    reportFailure('train', error, { runLog, runDir: run.dir });
     process.exitCode = 1;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await closeRun(deps, proxy);
+    stop.release();
+    await closeRun(started);
+    runLog.close();
   }
 }

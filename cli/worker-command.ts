@@ -1,6 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { helpText, type CommandSpec } from '../src/config/command-line.ts';
+import { findTorchPython, noPythonMessage } from './find-python.ts';
+
+export const WORKER_SPEC = {
+  name: 'worker',
+  summary: 'run the Python GPU worker (generation + learning) on a model folder',
+  positionals: '[python -m rollcall_worker flags: --model DIR --port 8000 …]',
+  flags: {},
+  notes: [
+    'Every flag goes to python -m rollcall_worker (trainer/worker/README.md); its own help follows when a Python with torch is found.',
+    'Python: ROLLCALL_PYTHON when set, else the first of python3, python, /usr/bin/python3 that can import torch.',
+  ],
+} as const satisfies CommandSpec;
 
 /** The Python worker's package folder, found from this file in the sources or in dist/. */
 function workerPath(): string {
@@ -13,11 +26,12 @@ function workerPath(): string {
 
 /**
  * `rollcall worker --model DIR [...]`: runs the Python GPU worker (`python -m rollcall_worker`)
- * with its package on PYTHONPATH; every flag is passed through (see trainer/worker/README.md).
- * The interpreter is `$PYTHON`, else `python3`.
+ * with its package on PYTHONPATH and the first Python that can import torch; every flag is passed
+ * through (see trainer/worker/README.md).
  */
 export async function workerCommand(argv: string[]): Promise<void> {
-  const python = process.env.PYTHON ?? 'python3';
+  const isHelp = argv.includes('--help') || argv.includes('-h');
+  if (isHelp) process.stdout.write(`${helpText(WORKER_SPEC)}\n`);
   let path: string;
   try {
     path = workerPath();
@@ -26,6 +40,14 @@ export async function workerCommand(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const choice = await findTorchPython();
+  if (choice.chosen === null) {
+    process.stderr.write(`rollcall worker: ${noPythonMessage(choice)}\n`);
+    process.exitCode = isHelp ? 0 : 2;
+    return;
+  }
+  const python = choice.chosen.executable ?? choice.chosen.command;
+  process.stderr.write(`rollcall worker: using ${python} (Python ${choice.chosen.python}, torch ${choice.chosen.torch}${choice.chosen.cuda ? `, CUDA: ${choice.chosen.gpus?.join(', ')}` : ', no CUDA'})\n`);
   const child = spawn(python, ['-m', 'rollcall_worker', ...argv], {
     stdio: 'inherit',
     env: { ...process.env, PYTHONPATH: [path, process.env.PYTHONPATH].filter(Boolean).join(':') },

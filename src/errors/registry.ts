@@ -64,6 +64,9 @@ export const ERROR_CODES = {
   RC_ERR_JUDGE_EXPORT_NOT_FUNCTION: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_EXPORT_SIGNATURE: spec(400, 'judge_error', '{detail}'),
   RC_ERR_JUDGE_BAD_RESULT: spec(500, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_FAILED: spec(502, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_TIMEOUT: spec(504, 'judge_error', '{detail}'),
+  RC_ERR_JUDGE_SERVICE_UNREACHABLE: spec(502, 'judge_error', '{detail}', true),
   RC_ERR_TASKS_NOT_FOUND: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_JSON: spec(400, 'task_error', '{detail}'),
   RC_ERR_TASKS_BAD_ROW: spec(400, 'task_error', '{detail}'),
@@ -83,6 +86,13 @@ export const ERROR_CODES = {
   RC_ERR_PUBLISH_REJECTED: spec(502, 'publish_error', '{detail}'),
   RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
   RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
+  RC_ERR_DATA_NOT_FOUND: spec(404, 'data_error', 'No dataset {repo} at revision {revision} on {endpoint}'),
+  RC_ERR_DATA_UNAUTHORIZED: spec(401, 'data_error', '{endpoint} refused access to {repo} (HTTP {hubStatus}){tokenNote}'),
+  RC_ERR_DATA_UNREACHABLE: spec(502, 'data_error', 'Could not reach {url}: {detail}', true),
+  RC_ERR_DATA_BAD_RESPONSE: spec(502, 'data_error', '{url} answered {detail}'),
+  RC_ERR_DATA_NO_FILES: spec(404, 'data_error', '{repo} at revision {revision} has no parquet files, and the hub has no parquet conversion of it'),
+  RC_ERR_DATA_CORRUPT: spec(502, 'data_error', '{file}: {detail}; the partial download was removed', true),
+  RC_ERR_PYTHON_SERVICE_START: spec(500, 'python_error', '{detail}'),
   RC_ERR_SERVER_INTERNAL: spec(500, 'internal_error', 'Internal error: {detail}', true),
 } as const satisfies Record<string, ErrorSpec>;
 

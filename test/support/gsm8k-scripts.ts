@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSelector } from '../../trainer/selectors/create-selector.ts';
 import type { FakeEngine } from '../fake-engine/server.ts';
@@ -6,6 +8,27 @@ import type { FakeEngine } from '../fake-engine/server.ts';
 export const GSM8K_DIR = fileURLToPath(new URL('../../../shared/datasets/gsm8k/', import.meta.url));
 
 type Row = { question: string; answer: string };
+
+let datasetDir: string | undefined;
+
+/**
+ * GSM8K laid out as `rollcall data get openai/gsm8k` leaves it (config `main`, one file per
+ * split), from the workspace's copy; made once per test process.
+ */
+export function gsm8kDatasetDir(): string {
+  if (datasetDir !== undefined) return datasetDir;
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-gsm8k-'));
+  mkdirSync(join(dir, 'main'));
+  for (const split of ['train', 'test']) symlinkSync(`${GSM8K_DIR}${split}.jsonl`, join(dir, 'main', `${split}.jsonl`));
+  datasetDir = dir;
+  return dir;
+}
+
+/** The flags that point an example configuration at that dataset instead of `data/openai/gsm8k`. */
+export function exampleDataFlags(): string[] {
+  const dir = gsm8kDatasetDir();
+  return ['--set', `tasks.train.path=${dir}`, '--set', `tasks.validation.path=${dir}`];
+}
 
 export function readGsm8k(split: 'train' | 'test'): Row[] {
   return readFileSync(`${GSM8K_DIR}${split}.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Row);

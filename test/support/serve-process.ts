@@ -13,7 +13,12 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
   });
   let banner = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${banner}`)), 10_000);
+    // Generous: a loaded CI machine can take many seconds to start Node; a serve that never starts
+    // is killed, so a failed start cannot leave the test process waiting on its child.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start within 60 s: ${banner}`));
+    }, 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       banner += chunk.toString();
       const match = /base URL:\s+(\S+)/.exec(banner);

@@ -14,7 +14,7 @@ export function renderConfigDoc(): string {
     '',
     '## Trainer (`rollcall train --conf FILE.yaml`)',
     '',
-    'Precedence: file < environment < flags (`--backbone` sets `learner.type`, `--steps` sets `schedule.steps`). Environment:',
+    'Precedence: file < environment < flags (`--backbone` sets `learner.type`, `--steps` sets `schedule.steps`, `--workflow-url`/`--judge-url` make `workflow`/`judge` an HTTP service at that URL, as `rollcall.tune()` does). Environment:',
     '',
     ...env,
     '',

@@ -58,6 +58,10 @@ export const TrainerConfigSchema = z.strictObject({
   schedule: ScheduleConfigSchema.prefault({}),
 }).superRefine((config, ctx) => {
   for (const problem of [...publishProblems(config), ...lossProblems(config)]) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  const { workflow, judge } = config;
+  if (workflow.type === 'python' && judge.type === 'python' && judge.python !== undefined && judge.python !== workflow.python) {
+    ctx.addIssue({ code: 'custom', path: ['judge', 'python'], message: 'a python judge runs in the python workflow\'s process: leave judge.python out or make it workflow.python' });
+  }
 });
 
 export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;

@@ -1,15 +1,20 @@
 /**
  * Finding the answer a model committed to in free text.
  *
+ * Only the response's prose is searched (`answer-prose.ts`): a number inside tool-call markup or
+ * code is never the answer. When the LAST `\boxed{` (or `\fbox{`) is never closed, the final
+ * answer was cut off: there is no answer, and no other source may stand in for it.
+ *
  * Sources, tried in this order (each can be switched off by the judge's options):
  * 1. `boxed` — the LAST well-formed `\boxed{…}` or `\fbox{…}` (nested braces allowed), or a simple
- *    `\boxed 18` without braces. A truncated `\boxed{18` is skipped, so an earlier one counts.
+ *    `\boxed 18` without braces. An empty `\boxed{}` is skipped, so an earlier one counts.
  * 2. `hash` — the text after the LAST `####` on its line (GSM8K style).
  * 3. `answer_phrase` — a number right after the last "answer is" / "answer:" (allowing `$`,
  *    `x =`, "approximately" in between): "The answer is 18 (not 17.5)" gives 18.
  * 4. `last_number` — the last number in the whole text (see `NUMBER_IN_TEXT_SOURCE`): a lenient
  *    fallback for answers written as prose; "… so she pays $1,250." gives `1,250`.
  */
+import { answerProse } from './answer-prose.ts';
 import { readBraced } from './latex-normalize.ts';
 import { NUMBER_IN_TEXT_SOURCE } from './number-normalize.ts';
 
@@ -19,6 +24,15 @@ export type AnswerSource = (typeof ANSWER_SOURCES)[number];
 export type ExtractedAnswer = { text: string; source: AnswerSource };
 
 const BOXED_COMMAND = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
+
+/** True when the last `\boxed{` / `\fbox{` of the text opens a brace that never closes. */
+export function hasUnclosedLastBox(text: string): boolean {
+  const last = [...text.matchAll(BOXED_COMMAND)].at(-1);
+  if (last === undefined) return false;
+  const after = last.index + last[0].length;
+  const brace = /^\s*\{/.exec(text.slice(after));
+  return brace !== null && readBraced(text, after + brace[0].length - 1) === null;
+}
 
 export function extractLastBoxed(text: string): string | null {
   const starts = [...text.matchAll(BOXED_COMMAND)];
@@ -30,7 +44,8 @@ export function extractLastBoxed(text: string): string | null {
     const brace = /^\s*\{/.exec(rest);
     if (brace !== null) {
       const group = readBraced(text, after + brace[0].length - 1);
-      if (group !== null && group.content.trim() !== '') return group.content.trim();
+      if (group === null) return null;
+      if (group.content.trim() !== '') return group.content.trim();
       continue;
     }
     const bare = /^[ \t]+([^\s${}\\]+)/.exec(rest);
@@ -77,13 +92,18 @@ const EXTRACTORS: Record<AnswerSource, (text: string) => string | null> = {
   last_number: extractLastNumber,
 };
 
-/** The answer of the first source (in `sources` order) that finds one; null when none does. */
+/**
+ * The answer of the first source (in `sources` order) that finds one in the response's prose;
+ * null when none does or when the last box was cut off.
+ */
 export function extractAnswer(
   text: string,
   sources: readonly AnswerSource[] = ANSWER_SOURCES,
 ): ExtractedAnswer | null {
+  const prose = answerProse(text);
+  if (hasUnclosedLastBox(prose)) return null;
   for (const source of sources) {
-    const found = EXTRACTORS[source](text);
+    const found = EXTRACTORS[source](prose);
     if (found !== null) return { text: found, source };
   }
   return null;

@@ -33,4 +33,5 @@ export {
   type MadnessVerdict,
 } from './madness.ts';
 export { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
+export { createHttpJudge, type HttpJudgeOptions } from './http-judge.ts';
 export { loadJudge, parseJudgeSpec, validateJudgeResult } from './load-judge.ts';

@@ -1,8 +1,11 @@
 /**
  * A one-line training status for people watching a run:
  *
- *   step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13 \
+ *   step 3/100 | train rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13 \
  *     | ETA 1:12:40
+ *
+ * The line says which rollouts it counts: `train` ones, or `validation` ones (held-out checks
+ * between steps, or all of `rollcall eval`, whose line has a `title` instead of a step).
  *
  * On a terminal the line is redrawn in place (`\r`, the line, clear-to-end-of-line) at most every
  * `ttyIntervalMs`, and cut to the terminal width because a wrapped line can no longer be
@@ -13,11 +16,12 @@
  *
  * Steps are 1-based (the last is `totalSteps`). Reward mean and success rate cover the current
  * step's judged rollouts; failed rollouts (errors, timeouts) count as done and are shown apart.
- * The ETA uses the average duration of the steps finished since the display started (a resumed
- * run measures only its own steps); during the first step it extrapolates from rollouts done.
+ * The ETA uses the average duration of the training steps finished since the display started (a
+ * resumed run measures only its own steps); during the first step it extrapolates from rollouts
+ * done. A validation phase is not a step: its time is spread over the steps finished.
  */
 
-import { formatStatusLine, type ProgressSnapshot } from './progress-format.ts';
+import { formatStatusLine, type ProgressPhase, type ProgressSnapshot } from './progress-format.ts';
 
 /** Anything with `write(string)`: `process.stdout`, a file stream, a test buffer. */
 export type ProgressStream = { write(chunk: string): unknown };
@@ -27,6 +31,8 @@ export type ProgressDisplayOptions = {
   /** Whether `stream` is a terminal (usually `process.stdout.isTTY === true`). */
   readonly isTTY: boolean;
   readonly totalSteps: number;
+  /** Shown instead of `step i/n`, for a run that has no steps (`eval`). */
+  readonly title?: string;
   /** Clock in milliseconds (default `Date.now`). */
   readonly now?: () => number;
   /** Least time between redraws on a terminal (default 250 ms). */
@@ -60,14 +66,19 @@ export class ProgressDisplay {
       ? (options.ttyIntervalMs ?? 250)
       : (options.plainIntervalMs ?? 30_000);
     this.startedAt = this.now();
-    this.snapshot = emptySnapshot(0, options.totalSteps, 0);
+    this.snapshot = this.emptySnapshot(0, 0, 'train');
   }
 
-  /** Starts a step of `rolloutsTotal` rollouts (the group size times the tasks in the batch). */
-  beginStep(step: number, rolloutsTotal: number): void {
-    this.firstStep ??= step;
-    this.snapshot = emptySnapshot(step, this.options.totalSteps, rolloutsTotal);
-    this.refresh(this.options.isTTY);
+  /**
+   * Starts a step of `rolloutsTotal` rollouts (the group size times the tasks in the batch), or
+   * a validation of that many rollouts.
+   */
+  beginStep(step: number, rolloutsTotal: number, phase: ProgressPhase = 'train'): void {
+    if (phase === 'train') this.firstStep ??= step;
+    // A log (not a terminal) gets a line whenever the phase changes, so it shows every validation.
+    const isNewPhase = phase !== this.snapshot.phase;
+    this.snapshot = this.emptySnapshot(step, rolloutsTotal, phase);
+    this.refresh(this.options.isTTY || isNewPhase);
   }
 
   /** A rollout was judged: its reward and whether it succeeded. */
@@ -92,10 +103,13 @@ export class ProgressDisplay {
     this.refresh(false);
   }
 
-  /** The step is over (learner update included): it now counts toward the ETA. */
+  /**
+   * The step is over (learner update included): it now counts toward the ETA. A validation is not
+   * a step, but its time is part of the run, so it is spread over the steps done.
+   */
   endStep(): void {
-    this.stepsFinished += 1;
-    this.lastStepEndAt = this.now();
+    if (this.snapshot.phase === 'train') this.stepsFinished += 1;
+    if (this.stepsFinished > 0) this.lastStepEndAt = this.now();
     this.refresh(this.options.isTTY);
   }
 
@@ -154,20 +168,22 @@ export class ProgressDisplay {
     const elapsed = now - this.startedAt;
     return Math.max(0, (elapsed / (rolloutsDone / rolloutsTotal)) * stepsToRun - elapsed);
   }
-}
 
-function emptySnapshot(step: number, totalSteps: number, rolloutsTotal: number): ProgressSnapshot {
-  return {
-    step,
-    totalSteps,
-    rolloutsDone: 0,
-    rolloutsTotal,
-    judged: 0,
-    successes: 0,
-    failures: 0,
-    rewardSum: 0,
-    rewardCount: 0,
-  };
+  private emptySnapshot(step: number, rolloutsTotal: number, phase: ProgressPhase): ProgressSnapshot {
+    return {
+      ...(this.options.title === undefined ? {} : { title: this.options.title }),
+      phase,
+      step,
+      totalSteps: this.options.totalSteps,
+      rolloutsDone: 0,
+      rolloutsTotal,
+      judged: 0,
+      successes: 0,
+      failures: 0,
+      rewardSum: 0,
+      rewardCount: 0,
+    };
+  }
 }
 
 /** Cuts to `width` characters; the status line is ASCII so length equals columns. */

@@ -3,8 +3,14 @@
  * display so the exact text is easy to test and to change.
  */
 
+/** What the rollouts of a phase are for: training, or validation (never trained on). */
+export type ProgressPhase = 'train' | 'validation';
+
 /** Counters of the current step. */
 export type ProgressSnapshot = {
+  /** Replaces `step i/n` (a run without steps, such as `rollcall eval`). */
+  readonly title?: string;
+  readonly phase: ProgressPhase;
   readonly step: number;
   readonly totalSteps: number;
   readonly rolloutsDone: number;
@@ -22,8 +28,9 @@ const SEPARATOR = ' | ';
 
 /**
  * The status line, e.g. (as one line)
- * `step 3/100 | rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13`
- * ` | ETA 1:12:40`. A figure with nothing to show yet is `-`.
+ * `step 3/100 | train rollouts 12/64 | reward 0.412 | success 37.5% | failed 1 | elapsed 2:13`
+ * ` | ETA 1:12:40`, or `validation rollouts` while a validation runs. A figure with nothing to
+ * show yet is `-`.
  */
 export function formatStatusLine(
   snapshot: ProgressSnapshot,
@@ -35,8 +42,8 @@ export function formatStatusLine(
   const success =
     snapshot.judged === 0 ? '-' : `${((100 * snapshot.successes) / snapshot.judged).toFixed(1)}%`;
   return [
-    `step ${snapshot.step}/${snapshot.totalSteps}`,
-    `rollouts ${snapshot.rolloutsDone}/${snapshot.rolloutsTotal}`,
+    snapshot.title ?? `step ${snapshot.step}/${snapshot.totalSteps}`,
+    `${snapshot.phase} rollouts ${snapshot.rolloutsDone}/${snapshot.rolloutsTotal}`,
     `reward ${reward}`,
     `success ${success}`,
     `failed ${snapshot.failures}`,

@@ -12,10 +12,19 @@ import { rolloutMetrics } from './step-metrics.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 import { buildBatch, toTrainSample, writeBatch, type IndexedSample } from './training-batch.ts';
 
+/** Identical reasons counted once each, most frequent first: `16 × crashed: …; 2 × timeout: …`. */
+export function groupReasons(reasons: readonly string[], shown = 3): string {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const rest = sorted.length - shown;
+  return sorted.slice(0, shown).map(([reason, count]) => `${count} × ${reason}`).join('; ') + (rest > 0 ? `; and ${rest} other reason${rest === 1 ? '' : 's'} (run.log)` : '');
+}
+
 /** The run stops: too many rollouts of a step failed through the infrastructure (engine, proxy, workflow runner, judge). */
 export class TooManyFailuresError extends Error {
-  constructor(readonly step: number, readonly failed: number, readonly total: number, readonly examples: string[]) {
-    super(`step ${step}: ${failed} of ${total} rollouts failed through the infrastructure (engine, proxy, workflow or judge), more than rollout.maxFailureRate allows. First reasons:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+  constructor(readonly step: number, readonly failed: number, readonly total: number, readonly reasons: string[]) {
+    super(`step ${step}: ${failed} of ${total} rollouts failed through the infrastructure (engine, proxy, workflow or judge), more than rollout.maxFailureRate allows: ${groupReasons(reasons)}`);
     this.name = 'TooManyFailuresError';
   }
 }
@@ -78,7 +87,7 @@ export async function runTrainingStep(deps: TrainerDeps, step: number): Promise<
   }
   const infra = outcomes.filter((o) => !isAttempt(o));
   if (infra.length > config.rollout.maxFailureRate * outcomes.length) {
-    throw new TooManyFailuresError(step, infra.length, outcomes.length, infra.slice(0, 3).map((o) => `${o.task.id}#${o.attempt}: ${o.failure?.reason}: ${o.failure?.message.split('\n')[0]}`));
+    throw new TooManyFailuresError(step, infra.length, outcomes.length, infra.map((o) => `${o.failure?.reason}: ${o.failure?.message.split('\n')[0]}`));
   }
   const { kept, metrics: oversampleMetrics } = keepInformative(deps, outcomes.filter(isAttempt));
   const { rollouts, index } = advantageInputs(kept);

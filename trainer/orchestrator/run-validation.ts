@@ -15,7 +15,7 @@ export async function runValidation(deps: TrainerDeps, step: number): Promise<Re
   const specs = tasks.flatMap((task) =>
     Array.from({ length: schedule.evalPassK }, (_, attempt) => ({ task, groupId: `val${step}-${task.id}`, attempt, split: 'validation' as const, step, sampling: schedule.evalSampling })),
   );
-  deps.progress.beginStep(step, specs.length);
+  deps.progress.beginStep(step, specs.length, 'validation');
   const outcomes = await runRollouts(deps, specs);
   deps.progress.endStep();
   return { ...rolloutMetrics(outcomes, 'val/'), ...passAtK(outcomes, schedule.evalPassK) };

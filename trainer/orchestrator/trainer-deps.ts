@@ -1,3 +1,4 @@
+import type { PythonHost } from '../function-service/python-host.ts';
 import type { Judge } from '../judges/judge-types.ts';
 import type { Learner } from '../learners/learner-types.ts';
 import type { WeightsPublisher } from '../learners/weights-publisher.ts';
@@ -19,6 +20,8 @@ export type TrainerDeps = {
   model: string;
   runner: WorkflowRunner;
   judge: Judge;
+  /** The Python process of `type: python` workflow and judge functions; closed with the run. */
+  pythonHost?: PythonHost;
   learner: Learner;
   /** Set with `learner.publish`: puts the learner's weights behind the external engines. */
   publisher?: WeightsPublisher;

@@ -47,8 +47,34 @@ export function latestResumableRun(runsDir: string, project: string, experiment:
   return candidates[0] ?? null;
 }
 
-/** Writes the resolved configuration with secrets redacted. */
-export function writeResolvedConfig(folder: RunFolder, config: unknown): void {
-  const redacted = JSON.parse(JSON.stringify(config, (key, value: unknown) => (/token|apiKey|secret/i.test(key) && typeof value === 'string' ? '[redacted]' : value))) as unknown;
-  writeFileSync(folder.configFile, stringify(redacted));
+/** Keys whose string values are secrets; `…File`, `…Env` and `…Path` keys name where a secret is, and stay. */
+const SECRET_KEY = /token|api_?key|secret|password/i;
+const SECRET_REFERENCE = /(File|Env|Path)$/;
+
+/** The configuration without its secrets, and the dotted paths of what was left out. */
+function withoutSecrets(value: unknown, path: string, omitted: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => withoutSecrets(item, `${path}[${index}]`, omitted));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).flatMap(([key, inner]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (typeof inner === 'string' && SECRET_KEY.test(key) && !SECRET_REFERENCE.test(key)) {
+      omitted.push(at);
+      return [];
+    }
+    return [[key, withoutSecrets(inner, at, omitted)] as const];
+  });
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Writes the resolved configuration (absolute paths, defaults filled in) so the run can be
+ * repeated or evaluated from any directory. Secrets are left out, not masked, so the file still
+ * loads; a header names what was left out.
+ */
+export function writeResolvedConfig(folder: RunFolder, config: unknown, source: string): void {
+  const omitted: string[] = [];
+  const clean = withoutSecrets(JSON.parse(JSON.stringify(config)), '', omitted);
+  const header = [`# The resolved configuration of this run, from ${source}; paths are absolute.`];
+  if (omitted.length > 0) header.push(`# Secrets left out: ${omitted.join(', ')} (give them through the environment, e.g. ROLLCALL_ADMIN_TOKEN).`);
+  writeFileSync(folder.configFile, `${header.join('\n')}\n${stringify(clean)}`);
 }

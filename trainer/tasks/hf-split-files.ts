@@ -15,7 +15,7 @@
  * Where a `state.json` exists, its `_data_files` list is the shard list instead: `map()` leaves
  * `cache-*.arrow` files beside the data that are not part of the dataset.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { taskError } from './task-errors.ts';
 
@@ -30,13 +30,21 @@ const SPLITLESS_PREFIX = /^(data|\d+)$/;
 
 type Listing = { files: string[]; dirs: string[] };
 
+/** Files and folders of `dir`; a symbolic link counts as what it points to (the hub's cache links snapshot files to blobs). */
 async function list(dir: string): Promise<Listing> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     const visible = entries.filter((entry) => !entry.name.startsWith('.'));
+    const kinds = await Promise.all(
+      visible.map(async (entry) => {
+        if (!entry.isSymbolicLink()) return { name: entry.name, isFile: entry.isFile(), isDir: entry.isDirectory() };
+        const target = await stat(join(dir, entry.name)).catch(() => null);
+        return { name: entry.name, isFile: target?.isFile() === true, isDir: target?.isDirectory() === true };
+      }),
+    );
     return {
-      files: visible.filter((entry) => entry.isFile()).map((entry) => entry.name).sort(),
-      dirs: visible.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(),
+      files: kinds.filter((k) => k.isFile).map((k) => k.name).sort(),
+      dirs: kinds.filter((k) => k.isDir).map((k) => k.name).sort(),
     };
   } catch {
     return { files: [], dirs: [] };

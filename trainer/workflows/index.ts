@@ -17,17 +17,20 @@ export {
   DEFAULT_INHERITED_ENV,
   HttpWorkflowConfigSchema,
   ModuleWorkflowConfigSchema,
+  PythonWorkflowConfigSchema,
   RESERVED_ENV_NAMES,
   WorkflowConfigSchema,
   type CommandWorkflowConfig,
   type HttpWorkflowConfig,
   type ModuleWorkflowConfig,
+  type PythonWorkflowConfig,
   type WorkflowConfig,
   type WorkflowConfigInput,
 } from './workflow-config.ts';
 export { validateWorkflowOutput, WorkflowOutputSchema, type OutputValidation } from './workflow-output.ts';
 export { createCommandRunner } from './command-runner.ts';
-export { createHttpRunner } from './http-runner.ts';
+export { createHttpRunner, createServiceRunner, type ServiceEndpoint } from './http-runner.ts';
+export { createPythonRunner } from './python-runner.ts';
 export { createModuleRunner } from './module-runner.ts';
-export { createWorkflowRunner } from './create-runner.ts';
+export { createWorkflowRunner, type RunnerServices } from './create-runner.ts';
 export { runAll } from './run-pool.ts';

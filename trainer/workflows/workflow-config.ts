@@ -4,6 +4,7 @@
  * the generated configuration reference.
  */
 import { z } from 'zod';
+import { isPythonSpec, PYTHON_SPEC_HINT } from '../function-service/python-spec.ts';
 import { parseJudgeSpec } from '../judges/load-judge.ts';
 
 /** Variables the command runner sets itself; a configured `env` may not replace them. */
@@ -118,13 +119,60 @@ export const HttpWorkflowConfigSchema = z
       .describe('A larger response body counts as bad output'),
     timeoutMs,
   })
-  .describe('A workflow served over HTTP (JSON in, JSON out)');
+  .describe(
+    'A workflow served over HTTP (JSON in, JSON out; src/wire/function-service.ts). The service is told ' +
+      'timeoutMs in the x-rollcall-timeout-ms header and gets 2 s more to answer with its own timeout report',
+  );
+
+/** The interpreter of `type: python` sections; `ROLLCALL_PYTHON` overrides the file's. */
+export const pythonInterpreter = z
+  .string()
+  .min(1)
+  .default('python3')
+  .describe('The Python that runs the functions (a path relative to the config file, or a name on PATH); ROLLCALL_PYTHON overrides it');
+
+export const PythonWorkflowConfigSchema = z
+  .strictObject({
+    type: z.literal('python'),
+    module: z
+      .string()
+      .refine(isPythonSpec, PYTHON_SPEC_HINT)
+      .describe('The workflow function, "path/to/file.py:function" (relative to the config file) or "package.module:function"'),
+    python: pythonInterpreter,
+    cwd: z.string().optional().describe('Working directory of the Python process, relative to the config file; default: its folder'),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+      .default({})
+      .describe('Extra environment variables of the Python process, added to the inherited ones'),
+    inheritEnv: z
+      .array(z.string().min(1))
+      .default(DEFAULT_INHERITED_ENV)
+      .describe('Names of variables copied from the trainer environment (not secrets by default)'),
+    startTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe('Longest wait for the Python process to import the functions and listen'),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024)
+      .describe('A larger output counts as bad output'),
+    timeoutMs,
+  })
+  .describe(
+    'A Python function (`def` or `async def`) served by one long-lived Python process (`python -m rollcall serve`) ' +
+      'that runs many rollouts at once; a judge of type python shares the process',
+  );
 
 export const WorkflowConfigSchema = z
   .discriminatedUnion('type', [
     ModuleWorkflowConfigSchema,
     CommandWorkflowConfigSchema,
     HttpWorkflowConfigSchema,
+    PythonWorkflowConfigSchema,
   ])
   .describe('How the agent is run for each rollout');
 
@@ -133,3 +181,4 @@ export type WorkflowConfigInput = z.input<typeof WorkflowConfigSchema>;
 export type ModuleWorkflowConfig = z.infer<typeof ModuleWorkflowConfigSchema>;
 export type CommandWorkflowConfig = z.infer<typeof CommandWorkflowConfigSchema>;
 export type HttpWorkflowConfig = z.infer<typeof HttpWorkflowConfigSchema>;
+export type PythonWorkflowConfig = z.infer<typeof PythonWorkflowConfigSchema>;

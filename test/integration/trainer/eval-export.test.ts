@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
+import { exampleDataFlags, scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,7 +27,7 @@ after(async () => {
 const env = () => ({ ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_RUNS_DIR: runsDir });
 
 test('rollcall export writes every training sample of a run with its reward', async () => {
-  await run(process.execPath, [CLI, 'train', '--conf', 'examples/math-agent/openai-sdk.yaml', '--backbone', 'debug', '--steps', '1'], { cwd: ROOT, env: env() });
+  await run(process.execPath, [CLI, 'train', '--conf', 'examples/math-agent/openai-sdk.yaml', ...exampleDataFlags(), '--backbone', 'debug', '--steps', '1'], { cwd: ROOT, env: env() });
   const project = join(runsDir, 'gsm8k-math');
   const dir = join(project, readdirSync(project).find((n) => n.startsWith('openai-sdk-')) as string);
   const out = join(dir, 'export.jsonl');
@@ -46,7 +46,7 @@ test('rollcall export writes every training sample of a run with its reward', as
 });
 
 test('rollcall eval reports pass@1 and pass@k of the validation tasks without training', async () => {
-  const { stdout } = await run(process.execPath, [CLI, 'eval', '--conf', 'examples/math-agent/openai-sdk.yaml', '--backbone', 'debug', '--tasks', '3', '--pass-k', '2'], { cwd: ROOT, env: env() });
+  const { stdout } = await run(process.execPath, [CLI, 'eval', '--conf', 'examples/math-agent/openai-sdk.yaml', ...exampleDataFlags(), '--backbone', 'debug', '--tasks', '3', '--pass-k', '2'], { cwd: ROOT, env: env() });
   assert.match(stdout, /eval: 3 tasks × 2: pass@1 0\.000, pass@2 0\.000/);
   const project = join(runsDir, 'gsm8k-math');
   const dir = join(project, readdirSync(project).find((n) => n.startsWith('openai-sdk-eval-')) as string);
@@ -54,4 +54,25 @@ test('rollcall eval reports pass@1 and pass@k of the validation tasks without tr
   assert.equal(metrics['val/tasks'], 3);
   assert.equal(metrics['val/rollouts/count'], 6);
   assert.ok('val/pass@2' in metrics);
+});
+
+test('the config.yaml a run writes works from any directory, with nothing else given', async () => {
+  const project = join(runsDir, 'gsm8k-math');
+  const trained = join(project, readdirSync(project).find((n) => n.startsWith('openai-sdk-') && !n.includes('-eval-')) as string);
+  const elsewhere = mkdtempSync(join(tmpdir(), 'rollcall-elsewhere-'));
+  const { ROLLCALL_UPSTREAM: _u, ROLLCALL_RUNS_DIR: _r, ...bare } = process.env;
+  const { stdout } = await run(process.execPath, [CLI, 'eval', '--conf', join(trained, 'config.yaml'), '--backbone', 'debug', '--tasks', '2', '--pass-k', '1', '--set', `runsDir=${elsewhere}/runs`], { cwd: elsewhere, env: bare });
+  assert.match(stdout, /eval: 2 tasks × 1: pass@1 /);
+  assert.ok(readdirSync(join(elsewhere, 'runs', 'gsm8k-math')).some((n) => n.startsWith('openai-sdk-eval-')));
+});
+
+test('rollcall eval without --checkpoint never waits for a learner, keeps 16 rollouts in flight without a listener warning, and labels its progress', async () => {
+  // openai-sdk.yaml trains on a worker at :8000; nothing listens there, and eval without a checkpoint needs none.
+  const child = run(process.execPath, [CLI, 'eval', '--conf', 'examples/math-agent/openai-sdk.yaml', ...exampleDataFlags(), '--tasks', '4', '--pass-k', '4'], { cwd: ROOT, env: env() });
+  const { stdout, stderr } = await child;
+  assert.match(stdout, /eval: 4 tasks × 4: pass@1 /);
+  assert.doesNotMatch(stderr, /waiting for the learner/);
+  assert.doesNotMatch(stderr, /MaxListenersExceededWarning/);
+  assert.match(stderr, /^eval \| validation rollouts 0\/16 \|/m);
+  assert.match(stderr, /^eval \| validation rollouts 16\/16 \|/m);
 });

@@ -110,6 +110,6 @@ test('the TypeScript learner client saves serving weights through the real worke
 });
 
 test('rollcall worker runs the Python worker with its package on the path', { skip }, async () => {
-  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'worker', '--help'], { env: { ...process.env, PYTHON } });
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'worker', '--help'], { env: { ...process.env, ROLLCALL_PYTHON: PYTHON } });
   assert.match(stdout, /usage: python -m rollcall_worker .*--model MODEL/s);
 });

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { listEventFiles, readScalarEvents } from '../../../trainer/metrics/tensorboard-reader.ts';
 import { startFakeEngine, type FakeEngine } from '../../fake-engine/server.ts';
-import { scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
+import { exampleDataFlags, scriptSelectedTasks } from '../../support/gsm8k-scripts.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,7 +25,7 @@ after(async () => {
 
 async function train(conf: string) {
   const runsDir = mkdtempSync(join(tmpdir(), 'rollcall-runs-'));
-  const result = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', conf, '--backbone', 'debug', '--steps', '2'], {
+  const result = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', conf, ...exampleDataFlags(), '--backbone', 'debug', '--steps', '2'], {
     cwd: ROOT,
     env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_RUNS_DIR: runsDir },
     maxBuffer: 16 * 1024 * 1024,
@@ -79,8 +79,8 @@ test('rollcall train runs 2 steps × 4 GSM8K tasks × group 4 with the TypeScrip
   checkRunFolder(dir, 'module');
 });
 
-test('rollcall train runs the same with the external Python workflow', async () => {
+test('rollcall train runs the same with the Python workflow and judge served by one Python process', async () => {
   const { stdout, dir } = await train('examples/math-agent/python.yaml');
   assert.match(stdout, /done: 2 step\(s\)/);
-  checkRunFolder(dir, 'command');
+  checkRunFolder(dir, 'python');
 });

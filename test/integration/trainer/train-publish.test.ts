@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -125,10 +125,13 @@ learner: { type: worker, colocated: false, publish: { method: vllm-lora, dir: we
   assert.equal(policy.body.version, 1, 'version 2 never reached the engine, so the proxy stays at the version it last served');
 });
 
-test('rollcall eval publishes the weights it evaluates before the first validation call', async () => {
+test('rollcall eval --checkpoint publishes the weights it evaluates before the first validation call', async () => {
   const { engine, learner } = await engineAndLearner();
   const conf = writeConfig('eval', 'learner: { type: worker, colocated: false, publish: { method: vllm-lora, dir: weights/eval } }\n');
-  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'eval', '--conf', conf, '--tasks', '2', '--pass-k', '1'], {
+  const checkpoint = join(workDir, 'checkpoint-eval');
+  mkdirSync(checkpoint, { recursive: true });
+  writeFileSync(join(checkpoint, 'fake-learner.json'), JSON.stringify({ version: 3 }));
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'eval', '--conf', conf, '--checkpoint', checkpoint, '--tasks', '2', '--pass-k', '1'], {
     cwd: workDir,
     env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_LEARNER_URL: learner.url },
   });
@@ -137,4 +140,19 @@ test('rollcall eval publishes the weights it evaluates before the first validati
   const calls = engine.requests.flatMap((r, i) => (GENERATION.has(r.path) && r.body.model === 'policy' ? [i] : []));
   assert.ok(load >= 0 && calls.length > 0 && calls.every((i) => i > load));
   assert.deepEqual(learner.weights, [join(workDir, 'weights', 'eval', 'step_0')]);
+  assert.equal(learner.version, 3, 'the checkpoint was loaded first');
+});
+
+test('rollcall eval without --checkpoint evaluates what the engine serves: no learner, no adapter', async () => {
+  const { engine, learner } = await engineAndLearner();
+  const conf = writeConfig('eval-base', 'learner: { type: worker, colocated: false, publish: { method: vllm-lora, dir: weights/base } }\n');
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'eval', '--conf', conf, '--tasks', '2', '--pass-k', '1'], {
+    cwd: workDir,
+    env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_LEARNER_URL: learner.url },
+  });
+  assert.match(stdout, /eval: 2 tasks × 1/);
+  assert.equal(engine.requests.filter((r) => r.path === '/v1/load_lora_adapter').length, 0);
+  assert.deepEqual(learner.weights, []);
+  const models = engine.requests.filter((r) => GENERATION.has(r.path)).map((r) => r.body.model);
+  assert.ok(models.length > 0 && models.every((m) => m === 'fake-model'), `the served model: ${[...new Set(models)].join(', ')}`);
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { renderErrorsDoc } from '../../../../src/docs/errors-doc.ts';
 import { ERROR_CODES, type ErrorCode } from '../../../../src/errors/registry.ts';
+import { ERROR_REMEDIES } from '../../../../src/errors/remedies.ts';
 import { RollcallError } from '../../../../src/errors/rollcall-error.ts';
 
 /** Pinned status of every code: changing one is a breaking change for clients. */
@@ -40,12 +41,18 @@ const PINNED = {
   RC_ERR_UPSTREAM_STREAM_BROKEN: 502,
   RC_ERR_UPSTREAM_BAD_RESPONSE: 502,
   RC_ERR_RENDER_TEMPLATE: 400,
+  RC_ERR_DATA_NOT_FOUND: 404,
+  RC_ERR_DATA_UNAUTHORIZED: 401,
+  RC_ERR_DATA_UNREACHABLE: 502,
+  RC_ERR_DATA_BAD_RESPONSE: 502,
+  RC_ERR_DATA_NO_FILES: 404,
+  RC_ERR_DATA_CORRUPT: 502,
   RC_ERR_SERVER_INTERNAL: 500,
 } as Record<ErrorCode, number>;
 
 /** Trainer-side codes carry their whole message in {detail}; their status only matters over HTTP. */
 for (const code of Object.keys(ERROR_CODES)) {
-  if (/^RC_ERR_(JUDGE|TASKS|ENV|METRICS|PUBLISH)_/.test(code)) PINNED[code as ErrorCode] = ERROR_CODES[code as ErrorCode].status;
+  if (/^RC_ERR_(JUDGE|TASKS|ENV|METRICS|PUBLISH|PYTHON)_/.test(code)) PINNED[code as ErrorCode] = ERROR_CODES[code as ErrorCode].status;
 }
 
 test('every code has its pinned status and follows RC_ERR_<AREA>_<DETAIL>', () => {
@@ -55,6 +62,19 @@ test('every code has its pinned status and follows RC_ERR_<AREA>_<DETAIL>', () =
     assert.ok(spec.message.length > 10 || spec.message === '{detail}', code);
   }
   assert.deepEqual(Object.keys(PINNED).sort(), Object.keys(ERROR_CODES).sort());
+});
+
+test('every code says its cause and its fix, in sentences of its own', () => {
+  for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+    const remedy = ERROR_REMEDIES[code];
+    assert.ok(remedy !== undefined, `${code} has no cause and fix in src/errors/remedies.ts`);
+    for (const [part, text] of Object.entries(remedy)) {
+      assert.ok(text.length >= 20 && !text.includes('{detail}'), `${code} ${part}: ${text}`);
+      assert.match(text, /[.!?)`]$/, `${code} ${part} ends a sentence`);
+    }
+    assert.notEqual(remedy.cause, remedy.fix, code);
+  }
+  assert.deepEqual(Object.keys(ERROR_REMEDIES).sort(), Object.keys(ERROR_CODES).sort());
 });
 
 test('messages fill their placeholders and the body is OpenAI-shaped', () => {
@@ -68,6 +88,10 @@ test('messages fill their placeholders and the body is OpenAI-shaped', () => {
 
 test('docs/errors.md lists every code and is up to date', () => {
   const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-  for (const code of Object.keys(ERROR_CODES)) assert.ok(doc.includes(`\`${code}\``), code);
+  for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+    assert.ok(doc.includes(`\`${code}\``), code);
+    const section = doc.slice(doc.indexOf(`### ${code}\n`));
+    assert.ok(section.includes(`**Cause:** ${ERROR_REMEDIES[code].cause}`) && section.includes(`**Fix:** ${ERROR_REMEDIES[code].fix}`), `${code} has its cause and fix in docs/errors.md`);
+  }
   assert.equal(doc, renderErrorsDoc(), 'run npm run docs');
 });

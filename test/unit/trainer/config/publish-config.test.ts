@@ -27,7 +27,7 @@ const PUBLISH = 'learner: { type: worker, colocated: false, publish: { method: v
 
 test('a worker publishing to vLLM gets its defaults', () => {
   const { config } = load(PUBLISH);
-  assert.deepEqual(config.learner.publish, { method: 'vllm-lora', dir: 'weights', loraName: 'policy', timeoutMs: 600_000 });
+  assert.deepEqual(config.learner.publish, { method: 'vllm-lora', dir: join(dir, 'weights'), loraName: 'policy', timeoutMs: 600_000 }, 'the folder relative to the config file, made absolute');
 });
 
 test('combinations that cannot work name the key to change', () => {

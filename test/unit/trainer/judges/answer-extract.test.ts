@@ -8,6 +8,7 @@ import {
   extractLastNumber,
   extractReferenceAnswer,
 } from '../../../../trainer/judges/answer-extract.ts';
+import { answerProse } from '../../../../trainer/judges/answer-prose.ts';
 
 describe('extractLastBoxed', () => {
   it('takes the last box and keeps nested braces', () => {
@@ -18,9 +19,9 @@ describe('extractLastBoxed', () => {
     assert.equal(extractLastBoxed('so \\fbox{7}'), '7');
     assert.equal(extractLastBoxed('$\\boxed 42$'), '42');
   });
-  it('skips a truncated or empty box for an earlier complete one', () => {
-    assert.equal(extractLastBoxed('\\boxed{5} and \\boxed{6'), '5');
+  it('skips an empty box for an earlier complete one, but a truncated last box is no answer', () => {
     assert.equal(extractLastBoxed('\\boxed{5} and \\boxed{ }'), '5');
+    assert.equal(extractLastBoxed('\\boxed{5} and \\boxed{6'), null);
     assert.equal(extractLastBoxed('\\boxed{6'), null);
   });
   it('does not take \\boxedsomething as a box', () => {
@@ -77,6 +78,21 @@ describe('extractAnswer', () => {
   });
   it('uses only the sources it is given', () => {
     assert.equal(extractAnswer('it is 4', ['boxed', 'hash']), null);
+  });
+  it('never takes a number from tool-call markup or code, and gives none after an unclosed last box', () => {
+    assert.equal(extractAnswer('<tool_call>\n{"name": "python", "arguments": {"code": "print(4)"}}\n</tool_call>'), null);
+    assert.deepEqual(extractAnswer('3 apples <tool_call>{"arguments": {"code": "print(4)"}}</tool_call>'), { text: '3', source: 'last_number' });
+    assert.equal(extractAnswer('```py\nprint(4)\n```'), null);
+    assert.equal(extractAnswer('it is 3, so \\boxed{4'), null);
+  });
+});
+
+describe('answerProse', () => {
+  it('removes tool calls, code blocks and code spans, keeping a lone number in backticks', () => {
+    assert.equal(answerProse('a <tool_call>{"x": 1}</tool_call> b').replace(/\s+/g, ' '), 'a b');
+    assert.equal(answerProse('a <function=f><parameter=x>1</parameter></function> b').replace(/\s+/g, ' '), 'a b');
+    assert.equal(answerProse('a\n~~~\n1\n~~~\nb').replace(/\s+/g, ' '), 'a b');
+    assert.equal(answerProse('a `f(1)` b `2`'), 'a   b `2`');
   });
 });
 

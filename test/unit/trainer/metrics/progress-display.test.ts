@@ -31,9 +31,9 @@ describe('ProgressDisplay on a terminal', () => {
     clock.ms = 300;
     display.rolloutFinished(0, false);
     assert.deepEqual(writes, [
-      `\rstep 1/10 | rollouts 0/4 | reward - | success - | failed 0 | elapsed 0:00 | ETA -${CLEAR}`,
+      `\rstep 1/10 | train rollouts 0/4 | reward - | success - | failed 0 | elapsed 0:00 | ETA -${CLEAR}`,
       // Half the step in 0.3 s → the whole run of 10 steps in 6 s, 5.7 s of it left.
-      '\rstep 1/10 | rollouts 2/4 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:00' +
+      '\rstep 1/10 | train rollouts 2/4 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:00' +
         ` | ETA 0:06${CLEAR}`,
     ]);
     assert.ok(writes.every((w) => !w.includes('\n')));
@@ -63,10 +63,31 @@ describe('ProgressDisplay on a terminal', () => {
     assert.match(display.line(), /step 52\/100 .* elapsed 1:20 \| ETA 48:40$/);
   });
 
+  it('says whether it counts training or validation rollouts, and a validation is not a step of the ETA', () => {
+    const { display, clock } = harness({ isTTY: true, totalSteps: 100 });
+    display.beginStep(1, 8);
+    assert.match(display.line(), /^step 1\/100 \| train rollouts 0\/8 \|/);
+    clock.ms = 60_000;
+    display.endStep();
+    display.beginStep(1, 32, 'validation');
+    assert.match(display.line(), /^step 1\/100 \| validation rollouts 0\/32 \|/);
+    clock.ms = 600_000; // a long validation
+    display.endStep();
+    display.beginStep(2, 8);
+    // One step finished; its 60 s and the 540 s validation after it make 600 s a step, 99 to run.
+    assert.match(display.line(), /ETA 16:30:00$/);
+  });
+
+  it('shows a title instead of a step count for a run without steps (eval)', () => {
+    const { display } = harness({ isTTY: false, title: 'eval' });
+    display.beginStep(0, 6, 'validation');
+    assert.match(display.line(), /^eval \| validation rollouts 0\/6 \| reward - /);
+  });
+
   it('cuts the line to the terminal width so \\r can still rewrite it', () => {
     const { writes, display } = harness({ isTTY: true, columns: 40 });
     display.beginStep(1, 64);
-    assert.equal(writes[0], `\r${'step 1/10 | rollouts 0/64 | reward - | '.slice(0, 39)}${CLEAR}`);
+    assert.equal(writes[0], `\r${'step 1/10 | train rollouts 0/64 | reward - | '.slice(0, 39)}${CLEAR}`);
   });
 
   it('clears the line for a log message and draws it again on the next refresh', () => {
@@ -75,7 +96,7 @@ describe('ProgressDisplay on a terminal', () => {
     display.clear();
     display.rolloutFinished(1, true); // drawn despite the interval: the line was erased
     assert.equal(writes[1], `\r${CLEAR}`);
-    assert.match(writes[2] ?? '', /^\rstep 1\/10 \| rollouts 1\/2/);
+    assert.match(writes[2] ?? '', /^\rstep 1\/10 \| train rollouts 1\/2/);
   });
 
   it('ends with the final status and a newline on stop', () => {
@@ -85,7 +106,7 @@ describe('ProgressDisplay on a terminal', () => {
     clock.ms = 5000;
     display.endStep();
     display.stop();
-    assert.match(writes.at(-2) ?? '', /^\rstep 10\/10 \| rollouts 1\/1 .* ETA 0:00\x1b\[K$/);
+    assert.match(writes.at(-2) ?? '', /^\rstep 10\/10 \| train rollouts 1\/1 .* ETA 0:00\x1b\[K$/);
     assert.equal(writes.at(-1), '\n');
   });
 
@@ -117,9 +138,9 @@ describe('ProgressDisplay on a plain stream', () => {
     display.endStep();
     display.stop();
     assert.deepEqual(writes, [
-      'step 1/10 | rollouts 0/2 | reward - | success - | failed 0 | elapsed 0:00 | ETA -\n',
-      'step 1/10 | rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:30 | ETA 4:30\n',
-      'step 1/10 | rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:31 | ETA 4:39\n',
+      'step 1/10 | train rollouts 0/2 | reward - | success - | failed 0 | elapsed 0:00 | ETA -\n',
+      'step 1/10 | train rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:30 | ETA 4:30\n',
+      'step 1/10 | train rollouts 2/2 | reward 0.500 | success 50.0% | failed 0 | elapsed 0:31 | ETA 4:39\n',
     ]);
     assert.ok(writes.every((w) => !w.includes('\r') && !w.includes('\x1b')));
   });

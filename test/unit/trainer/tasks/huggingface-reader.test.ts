@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readTasks } from '../../../../trainer/tasks/read-tasks.ts';
@@ -35,6 +36,19 @@ describe('Hugging Face reader on the GSM8K folder', () => {
     assert.ok(tasks[0]?.query.startsWith('Natalia sold clips'));
     assert.ok(tasks[0]?.referenceAnswer?.endsWith('#### 72'));
     assert.deepEqual([tasks[0]?.id, tasks[7472]?.id], ['train:0', 'train:7472']);
+  });
+
+  it('follows symbolic links, as the hub cache lays out snapshot files', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      await mkdir(join(dir, 'snapshot', 'main'), { recursive: true });
+      await symlink(join(GSM8K_DIR, 'test.jsonl'), join(dir, 'snapshot', 'main', 'test-00000-of-00001.jsonl'));
+      await symlink(join(dir, 'snapshot', 'main'), join(dir, 'snapshot', 'linked'));
+      assert.equal((await readTasks({ type: 'huggingface', path: join(dir, 'snapshot'), config: 'main', split: 'test' }, '/')).length, 1319);
+      assert.equal((await readTasks({ type: 'huggingface', path: join(dir, 'snapshot'), config: 'linked', split: 'test' }, '/')).length, 1319);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('reads the test split', async () => {

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { SERVICE_ANSWER_GRACE_MS, TIMEOUT_HEADER } from '../../../../src/wire/function-service.ts';
 import { createHttpRunner } from '../../../../trainer/workflows/http-runner.ts';
 import { HttpWorkflowConfigSchema } from '../../../../trainer/workflows/workflow-config.ts';
 import type { WorkflowResult } from '../../../../trainer/workflows/workflow-types.ts';
 import { sampleInput } from './sample-input.ts';
 
 /** What the fake workflow service saw, by path. */
-const seen = { bodies: [] as unknown[], authorization: [] as (string | undefined)[], closedHangs: 0 };
+const seen = { bodies: [] as unknown[], authorization: [] as (string | undefined)[], timeouts: [] as (string | undefined)[], closedHangs: 0 };
 
 function reply(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(body);
@@ -20,6 +21,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { task: { referenceAnswer: string } };
   seen.bodies.push(body);
   seen.authorization.push(req.headers.authorization);
+  seen.timeouts.push(req.headers[TIMEOUT_HEADER] as string | undefined);
   switch (new URL(req.url ?? '/', 'http://fake').pathname) {
     case '/ok':
       return reply(res, 200, JSON.stringify({ finalAnswer: body.task.referenceAnswer, reward: null }));
@@ -31,6 +33,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       return reply(res, 200, JSON.stringify({ response: 'x', metrics: { turns: 'three' } }));
     case '/flood':
       return reply(res, 200, JSON.stringify({ response: 'x'.repeat(100_000) }));
+    case '/own-timeout': {
+      const error = { type: 'timeout', message: 'workflow agent:run did not finish within 200 ms', traceback: '  File "agent.py", line 9, in run\n    time.sleep(60)\n' };
+      return reply(res, 504, JSON.stringify({ error }));
+    }
+    case '/raised':
+      return reply(res, 500, JSON.stringify({ error: { type: 'raised', message: 'KeyError: \'tool\'', traceback: 'Traceback …\nKeyError: \'tool\'\n' } }));
     case '/hang':
       res.on('close', () => void (seen.closedHangs += 1));
       return;
@@ -82,6 +90,18 @@ describe('http runner', () => {
       auxiliaryModels: { judge: { baseUrl: 'http://judge/v1', apiKey: 'jk', model: 'qwen3' } },
     });
     assert.equal(seen.authorization.at(-1), 'Bearer service-token');
+    assert.equal(seen.timeouts.at(-1), '2000', 'the service is told the run\'s time limit');
+  });
+
+  it('keeps a service\'s own failure report: its kind, message and traceback', async () => {
+    const raised = failure(await runnerFor('/raised').run(sampleInput()));
+    assert.equal(raised.reason, 'crashed');
+    assert.equal(raised.message, `workflow endpoint ${origin}/raised raised KeyError: 'tool'`);
+    assert.equal(raised.stderr, "Traceback …\nKeyError: 'tool'\n");
+    const hung = failure(await runnerFor('/own-timeout', { timeoutMs: 200 }).run(sampleInput()));
+    assert.equal(hung.reason, 'timeout');
+    assert.equal(hung.message, 'workflow agent:run did not finish within 200 ms');
+    assert.match(hung.stderr ?? '', /time\.sleep\(60\)/);
   });
 
   it('reports a non-2xx answer as crashed with the status and a body excerpt', async () => {
@@ -103,12 +123,12 @@ describe('http runner', () => {
     assert.match(flood.message, /maxResponseBytes \(10000\)/);
   });
 
-  it('times out a hanging endpoint and closes the request', async () => {
+  it('times out a hanging endpoint after the grace it gets to report itself, and closes the request', async () => {
     const closedBefore = seen.closedHangs;
     const result = failure(await runnerFor('/hang', { timeoutMs: 200 }).run(sampleInput()));
     assert.equal(result.reason, 'timeout');
     assert.equal(result.message, 'workflow did not finish within 200 ms');
-    assert.ok(result.durationMs >= 190);
+    assert.ok(result.durationMs >= 200 + SERVICE_ANSWER_GRACE_MS - 10);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(seen.closedHangs, closedBefore + 1);
   });

@@ -31,7 +31,19 @@ describe('WorkflowConfigSchema', () => {
 
   it('rejects unknown keys and unknown types with their path', () => {
     assert.match(issuesOf({ type: 'module', module: 'a.ts', timeout: 5 }), /timeout/);
-    assert.match(issuesOf({ type: 'python', module: 'a.py' }), /^type: /);
+    assert.match(issuesOf({ type: 'rust', module: 'a.rs' }), /^type: /);
+  });
+
+  it('takes a python function as "file.py:function" or "package.module:function"', () => {
+    const python = WorkflowConfigSchema.parse({ type: 'python', module: './agent.py:workflow' });
+    assert.ok(python.type === 'python');
+    assert.equal(python.python, 'python3');
+    assert.equal(python.startTimeoutMs, 60_000);
+    assert.ok(python.inheritEnv.includes('PYTHONPATH') && !python.inheritEnv.includes('ROLLCALL_ADMIN_TOKEN'));
+    assert.ok(WorkflowConfigSchema.safeParse({ type: 'python', module: 'my_agents.math:run' }).success);
+    for (const module of ['agent.py', 'agent.py:', 'agent.py:not-a-name', 'not a module:run', ':run']) {
+      assert.match(issuesOf({ type: 'python', module }), /^module: must look like "path\/to\/file.py:function"/, module);
+    }
   });
 
   it('rejects a malformed module spec', () => {
