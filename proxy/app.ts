@@ -70,7 +70,7 @@ export function buildApp(deps: AppDeps): ProxyApp {
   for (const prefix of ['', '/r/:key']) {
     void app.register(openAiRoutes(contexts), { prefix });
     void app.register(responsesRoutes(contexts), { prefix });
-    void app.register(anthropicRoutes(contexts, { maxBodyBytes: config.maxBodyBytes }), { prefix });
+    void app.register(anthropicRoutes(contexts), { prefix });
   }
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));

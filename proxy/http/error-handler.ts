@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 
 /** Fastify's own errors, mapped to registry codes. */
@@ -16,17 +16,27 @@ function toRollcallError(error: FastifyError | Error, maxBodyBytes: number): Rol
   return new RollcallError('RC_ERR_SERVER_INTERNAL', { detail: error.message }, { cause: error });
 }
 
-/** A registry error as the body the client's API expects: OpenAI's, or a dialect's own shape. */
+/**
+ * A registry error as the body a route's API expects: OpenAI's by default; the routes of another
+ * API dialect (Anthropic Messages) set theirs in their route config, so the one handler below
+ * answers each client in its own shape.
+ */
 export type ErrorBody = (error: RollcallError) => unknown;
 
-const openAiBody: ErrorBody = (error) => error.toBody();
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route's errors are rendered (default: OpenAI's error body). */
+    errorBody?: ErrorBody;
+  }
+}
+
+const bodyFor = (request: FastifyRequest, error: RollcallError): unknown => (request.routeOptions.config.errorBody ?? ((e: RollcallError) => e.toBody()))(error);
 
 /**
- * The one error handler: every failure reaches the client with a registry code, in OpenAI's error
- * body unless the routes of a dialect (registered in their own scope) render their API's shape,
- * and `x-should-retry` tells SDKs whether retrying can help.
+ * The one error handler: every failure reaches the client as OpenAI's error body with a
+ * registry code, and `x-should-retry` tells SDKs whether retrying can help.
  */
-export function setErrorRendering(app: FastifyInstance, maxBodyBytes: number, body: ErrorBody): void {
+export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const mapped = toRollcallError(error, maxBodyBytes);
     if (mapped.status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
@@ -34,12 +44,8 @@ export function setErrorRendering(app: FastifyInstance, maxBodyBytes: number, bo
       .code(mapped.status)
       .headers(mapped.headers)
       .header('x-should-retry', String(mapped.retryable))
-      .send(body(mapped));
+      .send(bodyFor(request, mapped));
   });
-}
-
-export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number): void {
-  setErrorRendering(app, maxBodyBytes, openAiBody);
   app.setNotFoundHandler((request, reply) => {
     const error = new RollcallError('RC_ERR_REQUEST_NOT_FOUND', { method: request.method, url: request.url.replace(/\/r\/[^/]+/, '/r/<key>') });
     void reply.code(error.status).header('x-should-retry', 'false').send(error.toBody());

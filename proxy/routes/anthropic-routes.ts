@@ -7,25 +7,27 @@ import { newMessageId } from '../dialects/anthropic-messages/anthropic-message.t
 import { anthropicChatRequest, anthropicCountRequest } from '../dialects/anthropic-messages/anthropic-request.ts';
 import { watchClient } from '../dialects/client-connection.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
-import { setErrorRendering } from '../http/error-handler.ts';
 import { countPromptTokens } from '../pipeline/count-prompt-tokens.ts';
 import { serveChatCall } from '../pipeline/serve-chat-call.ts';
-import { rolloutAuth, type KeyParams } from './rollout-auth.ts';
+import { rolloutAuth } from './rollout-auth.ts';
 
 const bodyText = (body: unknown): string => (typeof body === 'string' ? body : '');
 
+/** Every error of these routes, the key's included, comes in the Messages API's shape. */
+const ANTHROPIC = { config: { errorBody: anthropicErrorBody } };
+
 /**
  * The Anthropic Messages surface for rollout keys (`x-api-key`, the SDK's default, or Bearer),
- * at `/v1/messages` and under `/r/<key>`. Its own scope renders every error in the API's shape.
- * A call is translated into a chat request once, here, and runs the one call pipeline.
+ * at `/v1/messages` and under `/r/<key>`. A call is translated into a chat request once, here,
+ * and runs the one call pipeline.
  */
-export function anthropicRoutes(contexts: ReadonlyMap<string, EngineContext>, options: { maxBodyBytes: number }) {
+export function anthropicRoutes(contexts: ReadonlyMap<string, EngineContext>) {
   return async function register(app: FastifyInstance): Promise<void> {
-    setErrorRendering(app, options.maxBodyBytes, anthropicErrorBody);
-    const authenticate = rolloutAuth(contexts);
+    const auth = rolloutAuth(contexts);
+    app.addHook('onRequest', auth.onRequest);
 
-    app.post<{ Params: KeyParams; Body: string }>('/v1/messages', async (request, reply) => {
-      const { rollout, ctx } = authenticate(request);
+    app.post<{ Body: string }>('/v1/messages', ANTHROPIC, async (request, reply) => {
+      const { rollout, ctx } = auth.target(request);
       const text = bodyText(request.body);
       const body = validate(AnthropicRequestSchema, parseJsonText(text));
       const chat = anthropicChatRequest(body, rollout.conversation);
@@ -35,8 +37,8 @@ export function anthropicRoutes(contexts: ReadonlyMap<string, EngineContext>, op
       return reply;
     });
 
-    app.post<{ Params: KeyParams; Body: string }>('/v1/messages/count_tokens', async (request, reply) => {
-      const { rollout, ctx } = authenticate(request);
+    app.post<{ Body: string }>('/v1/messages/count_tokens', ANTHROPIC, async (request, reply) => {
+      const { rollout, ctx } = auth.target(request);
       const body = validate(AnthropicCountTokensRequestSchema, parseJsonText(bodyText(request.body)));
       const chat = anthropicCountRequest(body, rollout.conversation);
       const connection = watchClient(reply);

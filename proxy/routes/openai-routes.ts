@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatRequestSchema } from '../../src/wire/openai-chat.ts';
 import { parseJsonText, validate } from '../../src/wire/validate.ts';
+import { extractKey } from '../auth/rollout-keys.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { serveChatCall } from '../pipeline/serve-chat-call.ts';
 import { engineStatusError } from '../upstream/map-upstream-error.ts';
 import { openAiChatAnswer } from './openai-chat-answer.ts';
-import { rolloutAuth, type KeyParams } from './rollout-auth.ts';
+
+type KeyParams = { key?: string };
 
 /**
  * The OpenAI surface for rollout keys. Registered twice: at `/v1/...` (key in a header) and
@@ -13,7 +15,12 @@ import { rolloutAuth, type KeyParams } from './rollout-auth.ts';
  */
 export function openAiRoutes(contexts: ReadonlyMap<string, EngineContext>) {
   return async function register(app: FastifyInstance): Promise<void> {
-    const authenticate = rolloutAuth(contexts);
+    const authenticate = (request: FastifyRequest<{ Params: KeyParams }>) => {
+      const rollout = [...contexts.values()][0]!.registry.authenticate(extractKey(request.headers, request.params.key));
+      const ctx = contexts.get(rollout.record.engine);
+      if (ctx === undefined) throw new Error(`rollout ${rollout.record.id} names unknown engine ${rollout.record.engine}`);
+      return { rollout, ctx };
+    };
 
     app.post<{ Params: KeyParams; Body: string }>('/v1/chat/completions', async (request, reply) => {
       const { rollout, ctx } = authenticate(request);

@@ -8,7 +8,7 @@ import { responsesAnswer } from '../dialects/openai-responses/responses-answer.t
 import { responsesChatRequest } from '../dialects/openai-responses/responses-request.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import { serveChatCall } from '../pipeline/serve-chat-call.ts';
-import { rolloutAuth, type KeyParams } from './rollout-auth.ts';
+import { rolloutAuth } from './rollout-auth.ts';
 
 /**
  * The OpenAI Responses surface for rollout keys, at `/v1/responses` and under `/r/<key>`; errors
@@ -17,10 +17,11 @@ import { rolloutAuth, type KeyParams } from './rollout-auth.ts';
  */
 export function responsesRoutes(contexts: ReadonlyMap<string, EngineContext>) {
   return async function register(app: FastifyInstance): Promise<void> {
-    const authenticate = rolloutAuth(contexts);
+    const auth = rolloutAuth(contexts);
+    app.addHook('onRequest', auth.onRequest);
 
-    app.post<{ Params: KeyParams; Body: string }>('/v1/responses', async (request, reply) => {
-      const { rollout, ctx } = authenticate(request);
+    app.post<{ Body: string }>('/v1/responses', async (request, reply) => {
+      const { rollout, ctx } = auth.target(request);
       const text = typeof request.body === 'string' ? request.body : '';
       const body = validate(ResponsesRequestSchema, parseJsonText(text));
       const previous = body.previous_response_id == null ? [] : previousHistory(ctx.store.calls, rollout.record.id, body.previous_response_id);

@@ -205,10 +205,12 @@ test('a stream the engine breaks ends with one error event (no message_stop); th
   assert.deepEqual([call.status, call.trainable], ['failed', false]);
 });
 
-test('a paused policy answers 429 rate_limit_error with Retry-After, in the API shape', async () => {
-  const short = await startProxy([env.engine.url], { policy: { pauseMaxWaitMs: 50 } as never });
+test('a body over the limit is 413 request_too_large, and a paused policy 429 rate_limit_error, in the API shape', async () => {
+  const short = await startProxy([env.engine.url], { policy: { pauseMaxWaitMs: 50 } as never, maxBodyBytes: 4096 });
   try {
     const { apiKey } = await short.createRollout();
+    const large = await rejection(anthropic(short, apiKey).messages.create({ model: env.engine.modelName, max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(8192) }] }));
+    assert.deepEqual([large.status, large.error.type, large.error.code], [413, 'request_too_large', 'RC_ERR_REQUEST_BODY_TOO_LARGE']);
     await short.admin('POST', '/admin/policy/pause', {});
     const paused = await rejection(anthropic(short, apiKey).messages.create({ model: env.engine.modelName, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }));
     assert.deepEqual([paused.status, paused.error.type, paused.error.code], [429, 'rate_limit_error', 'RC_ERR_POLICY_PAUSED']);
