@@ -17,6 +17,12 @@ export type ClientStreamItem = ChatStreamEvent | EngineErrorEvent;
 /** How a committed answer that does not reach the client is marked in the record. */
 export type LostAnswer = (reason: string) => void;
 
+/**
+ * How a stream ends. A stream that did not break carries what was recorded (`capture`): a dialect
+ * closes its stream with the recorded usage and stop reason.
+ */
+export type StreamClose = { tail: readonly ChatStreamEvent[]; done: Buffer | null } & ({ broken: RollcallError; capture?: CallCapture } | { broken: null; capture: CallCapture });
+
 export type ClientStream = {
   /** Writes items in order; false when the client is not reading fast enough (wait for `drained`). */
   write(items: readonly ClientStreamItem[]): boolean;
@@ -24,10 +30,9 @@ export type ClientStream = {
   /**
    * Ends the stream after the record was committed: an error event when it broke, else the
    * closing events (the usage chunk); then the end marker (the engine's own when it sent one).
-   * `capture` is what was recorded (a dialect closes its stream with its usage and stop reason).
    * `lost` runs when that end does not reach the client.
    */
-  end(close: { broken: RollcallError | null; tail: readonly ChatStreamEvent[]; done: Buffer | null; capture: CallCapture }, lost: LostAnswer | null): void;
+  end(close: StreamClose, lost: LostAnswer | null): void;
 };
 
 export type ClientAnswer = {
