@@ -43,7 +43,7 @@ function insertLoop(store: Store, rolloutId: string, turns: number, first: numbe
     const messages = [{ role: 'user', content: `task of ${rolloutId}` }, ...Array.from({ length: seq - 1 }, (_, i) => ({ role: 'tool', content: `result ${i} printed 42` }))];
     const call: CallRecord = {
       rolloutId, seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false,
-      requestJson: JSON.stringify({ model: 'm', messages }), sentJson: null,
+      requestJson: JSON.stringify({ model: 'm', messages }), sentJson: null, dialect: 'openai-chat', chatRequestJson: null, answerId: null,
       response: { choices: [{ index: 0, message: { role: 'assistant', content: `turn ${seq}: the answer is \\boxed{42}` }, finish_reason: 'stop' }] },
       promptIds: prompt, choices: [{ index: 0, completionIds, logprobs: completionIds.map((_, i) => -((i % 17) / 10)), finishReason: 'stop' }],
       usage: { promptTokens: prompt.length, completionTokens: completion, totalTokens: prompt.length + completion },

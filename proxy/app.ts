@@ -13,7 +13,9 @@ import { ShutdownDrain } from './http/shutdown-drain.ts';
 import { ProxyMetrics } from './metrics/proxy-metrics.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { anthropicRoutes } from './routes/anthropic-routes.ts';
 import { openAiRoutes } from './routes/openai-routes.ts';
+import { responsesRoutes } from './routes/responses-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { viewRoute } from './routes/view-route.ts';
 import { PolicyGate } from './policy/policy-gate.ts';
@@ -82,8 +84,11 @@ export function buildApp(deps: AppDeps): ProxyApp {
   }
 
   void app.register(healthRoutes(metrics, contexts));
-  void app.register(openAiRoutes(contexts));
-  void app.register(openAiRoutes(contexts), { prefix: '/r/:key' });
+  for (const prefix of ['', '/r/:key']) {
+    void app.register(openAiRoutes(contexts), { prefix });
+    void app.register(responsesRoutes(contexts), { prefix });
+    void app.register(anthropicRoutes(contexts), { prefix });
+  }
   void app.register(viewRoute({ store, config, adminToken: deps.adminToken, logger }));
   void app.register(async (admin) => {
     admin.addHook('onRequest', adminGuard(deps.adminToken, (key) => store.rollouts.getByKeyHash(hashKey(key)) !== undefined));

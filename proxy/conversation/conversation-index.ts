@@ -40,11 +40,19 @@ export class ConversationIndex {
   private readonly byReply = new Map<string, Turn>();
   /** Hash of messages → a turn that was asked exactly these messages (for retries). */
   private readonly byMessages = new Map<string, Turn>();
+  /** Tool calls the proxy answered with, by id: a dialect whose history carries a call's parsed input gets its exact arguments text back. */
+  private readonly toolCallsById = new Map<string, WireToolCall>();
 
   add(key: MessagesKey, reply: { content: string | null; toolCalls: readonly WireToolCall[] }, turn: Turn): void {
     if (turn.choiceIndex === 0) this.byMessages.set(key.whole, turn);
+    for (const call of reply.toolCalls) if (call.id !== '') this.toolCallsById.set(call.id, call);
     const [replyHash] = chainHashes([canonicalReply(reply)], key.whole);
     this.byReply.set(replyHash as string, turn);
+  }
+
+  /** A tool call the proxy answered with in this rollout. */
+  toolCall(id: string): WireToolCall | undefined {
+    return this.toolCallsById.get(id);
   }
 
   find(key: MessagesKey, messages: readonly ChatMessage[]): Lookup {

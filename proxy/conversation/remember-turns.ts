@@ -29,7 +29,8 @@ export function indexFromCalls(calls: readonly StoredCall[]): ConversationIndex 
   const index = new ConversationIndex();
   for (const call of calls) {
     if (call.status !== 'completed') continue;
-    const request = JSON.parse(call.requestJson) as ChatRequest;
+    // A dialect's call is indexed by the chat request it was translated into, as when it was answered.
+    const request = JSON.parse(call.chatRequestJson ?? call.requestJson) as ChatRequest;
     rememberTurns(index, messagesKey(request.messages, request.tools), call.id, { promptIds: call.promptIds, choices: call.choices, response: call.response });
   }
   return index;

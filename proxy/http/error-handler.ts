@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
 
 /** Fastify's own errors, mapped to registry codes. */
@@ -17,6 +17,22 @@ function toRollcallError(error: FastifyError | Error, maxBodyBytes: number): Rol
 }
 
 /**
+ * A registry error as the body a route's API expects: OpenAI's by default; the routes of another
+ * API dialect (Anthropic Messages) set theirs in their route config, so the one handler below
+ * answers each client in its own shape.
+ */
+export type ErrorBody = (error: RollcallError) => unknown;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route's errors are rendered (default: OpenAI's error body). */
+    errorBody?: ErrorBody;
+  }
+}
+
+const bodyFor = (request: FastifyRequest, error: RollcallError): unknown => (request.routeOptions.config.errorBody ?? ((e: RollcallError) => e.toBody()))(error);
+
+/**
  * The one error handler: every failure reaches the client as OpenAI's error body with a
  * registry code, and `x-should-retry` tells SDKs whether retrying can help. A request refused
  * before its body arrived (no key, a body too large or too slow) closes the connection, so the
@@ -31,7 +47,7 @@ export function installErrorHandling(app: FastifyInstance, maxBodyBytes: number)
       .code(mapped.status)
       .headers(mapped.headers)
       .header('x-should-retry', String(mapped.retryable))
-      .send(mapped.toBody());
+      .send(bodyFor(request, mapped));
   });
   app.setNotFoundHandler((request, reply) => {
     const error = new RollcallError('RC_ERR_REQUEST_NOT_FOUND', { method: request.method, url: request.url.replace(/\/r\/[^/]+/, '/r/<key>') });

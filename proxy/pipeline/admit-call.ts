@@ -4,7 +4,7 @@ import { messagesKey } from '../conversation/conversation-index.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
 import type { BudgetTicket } from '../rollouts/call-budget.ts';
 import type { OpenRollout } from '../rollouts/rollout-registry.ts';
-import type { ChatCall } from '../strategies/call-strategy.ts';
+import type { CallDialect, ChatCall } from '../strategies/call-strategy.ts';
 import { clientMaxTokens } from '../strategies/completion-budget.ts';
 import type { ClientAnswer } from './client-answer.ts';
 
@@ -16,6 +16,8 @@ export type IncomingCall = {
   requestJson: string;
   /** The client's side of the call, in the route's dialect. */
   client: ClientAnswer;
+  /** A dialect translated at the edge into `request`; absent for chat completions. */
+  dialect?: CallDialect;
 };
 
 /** An admitted call, and the reservation of its tokens to settle when it ends. */
@@ -29,6 +31,8 @@ export function checkChoiceCeiling(engine: EngineContext, request: ChatRequest):
     throw new RollcallError('RC_ERR_REQUEST_VALIDATION', { path: 'n', detail: `n is ${asked}; this proxy allows at most ${ceiling} choices per call (maxChoicesPerCall)` }, { param: 'n' });
   }
 }
+
+const CHAT: CallDialect = { name: 'openai-chat', answerId: null };
 
 /**
  * Admission against the rollout's limits (calls, tokens: the registry's 403s), the rollout's
@@ -45,6 +49,7 @@ export function admitCall(engine: EngineContext, incoming: IncomingCall, policyV
     rollout,
     request,
     requestJson: incoming.requestJson,
+    dialect: incoming.dialect ?? CHAT,
     seq: admission.seq,
     isStream: request.stream === true,
     choicesAsked,

@@ -1,4 +1,5 @@
 import type { RollcallError } from '../../src/errors/rollcall-error.ts';
+import type { CallCapture } from '../capture/call-capture.ts';
 import type { CallAnswer, ChatStreamEvent } from '../strategies/call-strategy.ts';
 
 /**
@@ -11,6 +12,12 @@ import type { CallAnswer, ChatStreamEvent } from '../strategies/call-strategy.ts
 /** How a committed answer that does not reach the client is marked in the record. */
 export type LostAnswer = (reason: string) => void;
 
+/**
+ * How a stream ends. A stream that did not break carries what was recorded (`capture`): a dialect
+ * closes its stream with the recorded usage and stop reason.
+ */
+export type StreamClose = { tail: readonly ChatStreamEvent[]; done: Buffer | null } & ({ broken: RollcallError; capture?: CallCapture } | { broken: null; capture: CallCapture });
+
 export type ClientStream = {
   /** Writes items in order; false when the client is not reading fast enough (wait for `drained`). */
   write(items: readonly ChatStreamEvent[]): boolean;
@@ -20,7 +27,7 @@ export type ClientStream = {
    * closing events (the usage chunk); then the end marker (the engine's own when it sent one).
    * `lost` runs when that end does not reach the client.
    */
-  end(close: { broken: RollcallError | null; tail: readonly ChatStreamEvent[]; done: Buffer | null }, lost: LostAnswer | null): void;
+  end(close: StreamClose, lost: LostAnswer | null): void;
 };
 
 export type ClientAnswer = {

@@ -60,6 +60,9 @@ function toRecord(run: CallRun, outcome: CallOutcome, latencyMs: number): CallRe
     untrainableReason: reason,
     isStream: call.isStream,
     requestJson: call.requestJson,
+    dialect: call.dialect.name,
+    chatRequestJson: call.dialect.name === 'openai-chat' ? null : JSON.stringify(call.request),
+    answerId: call.dialect.answerId,
     sentJson: outcome.prepared?.stored ?? null,
     response: capture?.response ?? null,
     // What is not an int32 id cannot be stored as one; such a call is untrainable and says why.

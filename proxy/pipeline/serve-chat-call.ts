@@ -164,6 +164,6 @@ async function streamAnswer(run: CallRun, sent: Sent): Promise<number> {
   const callId = recordCall(run, { ...base, status: failure === null ? 'completed' : 'failed', error: failure });
   if (failure === null) remember(run, callId, end.capture);
   const lost = failure === null ? (reason: string) => engine.store.calls.markAborted(callId, reason) : null;
-  stream.end({ broken: failure, tail: failure === null ? end.tail : [], done: outcome.done }, lost);
+  stream.end(failure === null ? { broken: null, tail: end.tail, done: outcome.done, capture: end.capture } : { broken: failure, tail: [], done: outcome.done, capture: end.capture }, lost);
   return tokens;
 }

@@ -1,5 +1,5 @@
 import type { RollcallError } from '../../src/errors/rollcall-error.ts';
-import type { CallFlags, CallMode } from '../../src/store/records.ts';
+import type { CallFlags, CallMode, Dialect } from '../../src/store/records.ts';
 import type { ChatRequest, WireChatChunk } from '../../src/wire/openai-chat.ts';
 import type { CallCapture } from '../capture/call-capture.ts';
 import type { Lookup, MessagesKey } from '../conversation/conversation-index.ts';
@@ -19,12 +19,17 @@ import type { OpenRollout } from '../rollouts/rollout-registry.ts';
  * writes `raw` bytes untouched where a strategy passes the engine's own through.
  */
 
+/** The API a call came in, and the id its answer has there (`msg_…`, `resp_…`; null for chat). */
+export type CallDialect = { readonly name: Dialect; readonly answerId: string | null };
+
 /** One chat call, built once when it is admitted; later stages extend it by their return values. */
 export type ChatCall = {
   readonly rollout: OpenRollout;
+  /** The chat request (a dialect's body translated at the edge). */
   readonly request: ChatRequest;
-  /** The body exactly as the client sent it. */
+  /** The body exactly as the client sent it, in its dialect. */
   readonly requestJson: string;
+  readonly dialect: CallDialect;
   readonly seq: number;
   readonly isStream: boolean;
   /** The choices the client asked for (`n`). */
@@ -93,4 +98,6 @@ export type CallStrategy = {
   readonly mode: CallMode;
   /** Builds the engine request; may ask the engine first (rendering, counting prompt tokens). */
   prepare(call: ChatCall): Promise<PreparedCall>;
+  /** The prompt tokens `request` renders to on this engine (Anthropic's count_tokens); a registry error where it cannot count. */
+  countPromptTokens(request: ChatRequest, http: EngineHttp, signal: AbortSignal): Promise<number>;
 };

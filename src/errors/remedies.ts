@@ -97,6 +97,26 @@ export const ERROR_REMEDIES = {
     cause: 'Calls still in flight when a pause began did not end within the drain time-out; the policy stays paused.',
     fix: 'Retry the pause, or resume; raise `policy.drainTimeoutMs` when turns are long (large `maxTokensPerTurn` on a slow engine).',
   },
+  RC_ERR_DIALECT_UNSUPPORTED_CONTENT: {
+    cause: 'A Messages or Responses request carries content a text-only policy cannot read: an image, a document, a file or audio.',
+    fix: 'Send text (describe the image, paste the document\'s text) or give the agent a tool that returns the content as text; the message names the block or part.',
+  },
+  RC_ERR_DIALECT_SERVER_TOOL: {
+    cause: 'The request declares or replays a tool the API provider runs on its servers (web search, code execution, MCP servers) or one it defines without a schema (Anthropic\'s `bash`, `text_editor`, `computer`).',
+    fix: 'Declare the tool as a function tool with a JSON schema (`input_schema`, `parameters`) and run it in the agent, as with chat completions.',
+  },
+  RC_ERR_DIALECT_UNSUPPORTED_FIELD: {
+    cause: 'The request uses a feature that needs state kept by the API provider or a turn the proxy cannot give: an assistant prefill, `item_reference`, `conversation`, `prompt`, `background`, an unsupported `tool_choice` or text format.',
+    fix: 'Send the items themselves (or continue with `previous_response_id`), end the messages with a user turn, and leave the field out; the message names it.',
+  },
+  RC_ERR_DIALECT_PREVIOUS_RESPONSE: {
+    cause: '`previous_response_id` names no completed response of this rollout: a typo, a response of another rollout or proxy database, one that failed, or one created with `store: false`.',
+    fix: 'Pass the `id` of a response this rollout\'s key got back, created without `store: false`; or send the earlier output items as input instead.',
+  },
+  RC_ERR_DIALECT_COUNT_UNSUPPORTED: {
+    cause: '`POST /v1/messages/count_tokens` needs the engine to render the prompt before it is answered, which this engine cannot in chat pass-through (SGLang without `engine.tokenizerPath`, a text-only relay).',
+    fix: 'Set `engine.tokenizerPath` to the model folder, use token mode, or count on the client side; messages themselves still work.',
+  },
   RC_ERR_ENGINE_CAPABILITY: {
     cause: 'The engine answers, but cannot give what the configured mode needs (token ids, logprobs, token-id prompts), or it answered none of the probes (often a URL with a wrong path).',
     fix: 'Give the server root as the upstream (`http://host:8000`, not `…/v1`); run vLLM ≥ 0.10.2; or choose `--mode chat`. `rollcall doctor --upstream URL` shows which part is missing.',

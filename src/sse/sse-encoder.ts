@@ -4,3 +4,8 @@ export function encodeSseData(payload: unknown): string {
 }
 
 export const SSE_DONE = 'data: [DONE]\n\n';
+
+/** Encodes one named SSE event, as the Anthropic and OpenAI Responses streams frame theirs: `event: <name>` + `data: <json>`. */
+export function encodeSseEvent(name: string, payload: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+}

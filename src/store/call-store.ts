@@ -1,6 +1,6 @@
 import { packFloat32, packInt32, unpackFloat32, unpackInt32 } from './blobs.ts';
 import type { SqliteDatabase } from './open-database.ts';
-import type { CallError, CallFlags, CallMode, CallRecord, CallStatus, ChoiceCapture, StoredCall, Usage } from './records.ts';
+import type { CallError, CallFlags, CallMode, CallRecord, CallStatus, ChoiceCapture, Dialect, StoredCall, Usage } from './records.ts';
 
 /** Per choice: its id count, and its logprob count when that differs (a call kept as untrainable). */
 type ChoiceMeta = { index: number; length: number; logprobLength?: number; finishReason: string | null; stopReason?: string | number | null };
@@ -14,6 +14,9 @@ type CallRow = {
   untrainable_reason: string | null;
   is_stream: number;
   request_json: string;
+  dialect: Dialect;
+  chat_request_json: string | null;
+  answer_id: string | null;
   sent_json: string | null;
   response_json: string | null;
   prompt_ids: Buffer | null;
@@ -70,6 +73,9 @@ function toStored(row: CallRow): StoredCall {
     untrainableReason: row.untrainable_reason,
     isStream: row.is_stream === 1,
     requestJson: row.request_json,
+    dialect: row.dialect,
+    chatRequestJson: row.chat_request_json,
+    answerId: row.answer_id,
     sentJson: row.sent_json,
     response: parseJson(row.response_json),
     promptIds: row.prompt_ids === null ? null : unpackInt32(row.prompt_ids),
@@ -96,22 +102,24 @@ export class CallStore {
   private readonly byRolloutStmt;
   private readonly maxSeqStmt;
   private readonly markAbortedStmt;
+  private readonly byAnswerStmt;
 
   constructor(db: SqliteDatabase) {
     this.insertStmt = db.prepare(
       `INSERT INTO calls (rollout_id, seq, status, trainable, untrainable_reason, is_stream, request_json,
          sent_json, response_json, prompt_ids, completion_ids, logprobs, choice_lengths_json, finish_reason,
          usage_json, latency_ms, ttft_ms, engine, replica, policy_version, error_json, mode, extends_call_id,
-         extends_choice, flags_json, started_at, ended_at)
+         extends_choice, flags_json, started_at, ended_at, dialect, chat_request_json, answer_id)
        VALUES (@rolloutId, @seq, @status, @trainable, @untrainableReason, @isStream, @requestJson, @sentJson,
          @responseJson, @promptIds, @completionIds, @logprobs, @choiceLengths, @finishReason, @usageJson,
          @latencyMs, @ttftMs, @engine, @replica, @policyVersion, @errorJson, @mode, @extendsCallId, @extendsChoice,
-         @flagsJson, @startedAt, @endedAt)`,
+         @flagsJson, @startedAt, @endedAt, @dialect, @chatRequestJson, @answerId)`,
     );
     this.byRolloutStmt = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE rollout_id = ? ORDER BY seq');
     this.maxSeqStmt = db.prepare<[string], { maxSeq: number | null }>(
       'SELECT MAX(seq) AS maxSeq FROM calls WHERE rollout_id = ?',
     );
+    this.byAnswerStmt = db.prepare<[string, string], CallRow>('SELECT * FROM calls WHERE rollout_id = ? AND answer_id = ?');
     this.markAbortedStmt = db.prepare(
       `UPDATE calls SET status = 'aborted', trainable = 0, untrainable_reason = @reason WHERE id = @id`,
     );
@@ -143,6 +151,9 @@ export class CallStore {
       untrainableReason: call.untrainableReason,
       isStream: call.isStream ? 1 : 0,
       requestJson: call.requestJson,
+      dialect: call.dialect,
+      chatRequestJson: call.chatRequestJson,
+      answerId: call.answerId,
       sentJson: call.sentJson,
       responseJson: call.response === undefined || call.response === null ? null : JSON.stringify(call.response),
       promptIds: call.promptIds === null ? null : packInt32(call.promptIds),
@@ -182,6 +193,12 @@ export class CallStore {
 
   listForRollout(rolloutId: string): StoredCall[] {
     return this.byRolloutStmt.all(rolloutId).map(toStored);
+  }
+
+  /** The rollout's call whose answer had this id in the client's dialect (a Responses chain's previous_response_id). */
+  findByAnswerId(rolloutId: string, answerId: string): StoredCall | undefined {
+    const row = this.byAnswerStmt.get(rolloutId, answerId);
+    return row === undefined ? undefined : toStored(row);
   }
 
   maxSeq(rolloutId: string): number {

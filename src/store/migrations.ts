@@ -58,4 +58,12 @@ export const MIGRATIONS: readonly string[] = [
      ended_at INTEGER NOT NULL,
      UNIQUE (rollout_id, seq)
    ) STRICT;`,
+  // 2: the API dialect a call came in (the request stays the client's own body), the chat
+  // request it was translated into, and the answer id the client got (a Responses chain's
+  // previous_response_id names it).
+  `ALTER TABLE calls ADD COLUMN dialect TEXT NOT NULL DEFAULT 'openai-chat'
+     CHECK (dialect IN ('openai-chat','anthropic-messages','openai-responses'));
+   ALTER TABLE calls ADD COLUMN chat_request_json TEXT;
+   ALTER TABLE calls ADD COLUMN answer_id TEXT;
+   CREATE INDEX calls_answer ON calls (rollout_id, answer_id) WHERE answer_id IS NOT NULL;`,
 ];

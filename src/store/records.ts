@@ -39,6 +39,10 @@ export type CallError = { code: string; message: string; status?: number };
 export const CALL_MODES = ['chat', 'token'] as const;
 export type CallMode = (typeof CALL_MODES)[number];
 
+/** The API a call came in: OpenAI chat completions, or a dialect translated into a chat request at the edge. */
+export const DIALECTS = ['openai-chat', 'anthropic-messages', 'openai-responses'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
 /** Facts about a call the judge and the sample builder use. */
 export type CallFlags = {
   /** The completion held tool-call text the parser could not read; the text stayed content. */
@@ -59,8 +63,13 @@ export type CallRecord = {
   trainable: boolean;
   untrainableReason: string | null;
   isStream: boolean;
-  /** The body exactly as the client sent it. */
+  /** The body exactly as the client sent it, in its dialect. */
   requestJson: string;
+  dialect: Dialect;
+  /** The chat request a dialect was translated into (null for chat completions: the body is one). */
+  chatRequestJson: string | null;
+  /** The id of the answer in the client's dialect (`msg_…`, `resp_…`); null for chat completions. */
+  answerId: string | null;
   /** What was sent to the engine, in its stored form (src/store/sent-record.ts; null when nothing was sent). */
   sentJson: string | null;
   /** The answer without its bulky id and logprob arrays (those live in the blobs). */

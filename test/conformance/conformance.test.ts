@@ -3,9 +3,12 @@ import type { ClientCase } from '../support/conformance-case.ts';
 import { assertClientRead, assertOneMergedSample, assertRecordsAreEngineExact } from '../support/conformance-checks.ts';
 import { withOfflineTiktoken } from '../support/offline-tiktoken.ts';
 import { CHUNKINGS, MODES, openRollout, withConformanceFixtures, type Chunking, type Fixture, type Mode } from '../support/conformance-fixture.ts';
+import { AI_SDK_ANTHROPIC_CASES } from './ai-sdk-anthropic-cases.ts';
 import { AI_SDK_CASES } from './ai-sdk-cases.ts';
+import { ANTHROPIC_SDK_CASES } from './anthropic-sdk-cases.ts';
 import { CURL_CASES } from './curl-cases.ts';
 import { LANGCHAIN_CASES } from './langchain-cases.ts';
+import { OPENAI_RESPONSES_CASES } from './openai-responses-cases.ts';
 import { OPENAI_SDK_CASES } from './openai-sdk-cases.ts';
 import { PYTHON_CASES } from './python-cases.ts';
 
@@ -19,7 +22,17 @@ import { PYTHON_CASES } from './python-cases.ts';
 
 type TableRow = { title: string; clientCase: ClientCase; mode: Mode; chunkTokens: Chunking };
 
-const CLIENT_CASES: ClientCase[] = [...OPENAI_SDK_CASES, ...LANGCHAIN_CASES, ...AI_SDK_CASES, ...PYTHON_CASES, ...CURL_CASES];
+const CLIENT_CASES: ClientCase[] = [
+  ...OPENAI_SDK_CASES,
+  ...LANGCHAIN_CASES,
+  ...AI_SDK_CASES,
+  ...PYTHON_CASES,
+  ...CURL_CASES,
+  // Other API dialects, translated at the edge: Anthropic Messages and OpenAI Responses.
+  ...ANTHROPIC_SDK_CASES,
+  ...OPENAI_RESPONSES_CASES,
+  ...AI_SDK_ANTHROPIC_CASES,
+];
 
 function expand(cases: readonly ClientCase[]): TableRow[] {
   const rows: TableRow[] = [];

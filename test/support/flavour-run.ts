@@ -28,7 +28,8 @@ export function checkFlavourRun(runsDir: string, behaviours: Map<string, Behavio
   const dir = join(project, readdirSync(project)[0] as string);
   const db = new Database(join(dir, 'trajectories.db'), { readonly: true });
   const rows = db.prepare("SELECT id, task_id, reward, is_success, metadata_json FROM rollouts WHERE json_extract(metadata_json, '$.split') = 'train'").all() as RolloutRow[];
-  const calls = db.prepare('SELECT rollout_id, seq, status, trainable, flags_json, request_json FROM calls ORDER BY rollout_id, seq').all() as { rollout_id: string; status: string; trainable: number; flags_json: string; request_json: string }[];
+  // A dialect's call (Messages, Responses) is read through the chat request it was translated into.
+  const calls = db.prepare('SELECT rollout_id, seq, status, trainable, flags_json, COALESCE(chat_request_json, request_json) AS request_json FROM calls ORDER BY rollout_id, seq').all() as { rollout_id: string; status: string; trainable: number; flags_json: string; request_json: string }[];
   db.close();
   assert.equal(rows.length, 16);
   const rollouts = rows.map((rollout): CheckedRollout => {

@@ -2,7 +2,9 @@
  * The environment a command workflow runs with: the configured inherited names from the trainer's
  * environment, then the configured `env`, then the rollout's own variables, which always win (the
  * schema already refuses a configured `env` that names them). Variables the OpenAI SDKs read:
- * `OPENAI_BASE_URL`, `OPENAI_API_KEY`; the rest are rollcall's.
+ * `OPENAI_BASE_URL`, `OPENAI_API_KEY`; the Anthropic SDK and Claude-style harnesses read
+ * `ANTHROPIC_BASE_URL` (the proxy's root: the SDK adds `/v1`) and `ANTHROPIC_API_KEY`, served by
+ * the proxy's Messages API; the rest are rollcall's.
  *
  * Linux limits one variable to 128 KiB (MAX_ARG_STRLEN): a task larger than that fails to start
  * with E2BIG and is reported as `crashed`; such tasks need the HTTP runner.
@@ -34,6 +36,8 @@ export function buildCommandEnv(
     OPENAI_BASE_URL: input.baseUrl,
     OPENAI_API_KEY: input.apiKey,
     OPENAI_MODEL: input.model,
+    ANTHROPIC_BASE_URL: input.baseUrl.replace(/\/v1\/?$/, ''),
+    ANTHROPIC_API_KEY: input.apiKey,
     ROLLCALL_TASK: JSON.stringify(input.task),
     ROLLCALL_ROLLOUT_ID: input.rolloutId,
     ROLLCALL_ATTEMPT: String(input.attempt),

@@ -1,7 +1,7 @@
 /**
  * Runs a workflow as an external program in any language. Contract for the program:
  * - input in its environment (see `command-env.ts`): `OPENAI_BASE_URL`, `OPENAI_API_KEY`,
- *   `OPENAI_MODEL`, `ROLLCALL_TASK` (JSON), `ROLLCALL_ROLLOUT_ID`, `ROLLCALL_ATTEMPT`,
+ *   `OPENAI_MODEL`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`, `ROLLCALL_TASK` (JSON), `ROLLCALL_ROLLOUT_ID`, `ROLLCALL_ATTEMPT`,
  *   `ROLLCALL_METADATA` (JSON), `ROLLCALL_AUXILIARY_MODELS` (JSON); stdin is closed;
  * - output: a JSON `WorkflowOutput` as the last line of stdout (log lines before it are fine);
  * - exit code 0; anything else is `crashed`, reported with the end of stderr;

@@ -58,5 +58,11 @@ export function createChatPassthrough(options: ChatPassthroughOptions): CallStra
         openStream: () => new PassthroughStream(driver.newStreamCapture(), call.request, findPromptIds),
       };
     },
+    async countPromptTokens(request, http, signal) {
+      if (driver.countPromptTokens === undefined) {
+        throw new RollcallError('RC_ERR_DIALECT_COUNT_UNSUPPORTED', { mode: 'chat', detail: 'the engine renders chat prompts only as it answers them (SGLang without engine.tokenizerPath, a text-only relay)' });
+      }
+      return (await driver.countPromptTokens(http, request, signal)).count;
+    },
   };
 }

@@ -9,7 +9,7 @@ import { buildGenerateRequest } from './generate-request.ts';
 import { chatCompletionBody, newAnswerHead } from './token-answer.ts';
 import { tokenCapture, tokenFindings } from './token-capture.ts';
 import type { TokenCall } from './token-call.ts';
-import { planTokenPrompt } from './token-prompt.ts';
+import { chatTemplateKwargs, planTokenPrompt } from './token-prompt.ts';
 import { TokenStreamReader } from './token-stream.ts';
 import { TurnDelta } from './turn-delta.ts';
 
@@ -64,6 +64,10 @@ export function createTokenMode(options: TokenModeOptions): CallStrategy {
         readAnswer: async (json) => readTokenAnswer(tokenCall, json),
         openStream: () => new TokenStreamReader(tokenCall, newAnswerHead(tokenCall.model)),
       };
+    },
+    async countPromptTokens(request, http, signal) {
+      const ids = await driver.render(http, { messages: request.messages, tools: request.tools, addGenerationPrompt: true, chatTemplateKwargs: chatTemplateKwargs(request) }, signal);
+      return ids.length;
     },
   };
 }

@@ -36,7 +36,7 @@ async function trainFlavour(flavour: string) {
   return checkFlavourRun(runsDir, behaviours, flavour);
 }
 
-for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python-command']) {
+for (const flavour of ['math-agent', 'openai-sdk', 'fetch', 'langchain', 'python-command', 'anthropic-sdk', 'responses']) {
   test(`flavour ${flavour}: tool call then boxed answer, a tool error, a malformed call and a wrong answer, all recorded and judged right`, async () => {
     await trainFlavour(flavour);
   });

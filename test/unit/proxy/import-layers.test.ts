@@ -8,7 +8,7 @@ const graph = importGraph(ROOT, 'proxy');
 
 /**
  * proxy/'s folders from the top (composition) down to the engine's wire. A call reads in one
- * direction: route → pipeline → engine (readiness, the strategy) → strategy → drivers → upstream,
+ * direction: route → dialect (translating a non-chat API at the edge) → pipeline → engine (readiness, the strategy) → strategy → drivers → upstream,
  * with the store reached through the pipeline's record stage. A folder imports its own files and
  * lower layers only.
  */
@@ -16,6 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['serve'],
   ['app.ts'],
   ['routes'],
+  ['dialects'],
   ['pipeline'],
   ['engine'],
   ['strategies'],

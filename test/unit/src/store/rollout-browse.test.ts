@@ -15,7 +15,7 @@ const rollout = (id: string, step: number | null, split: string, extra: Partial<
 
 const call = (rolloutId: string, seq: number, extra: Partial<CallRecord> = {}): CallRecord => ({
   rolloutId, seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false,
-  requestJson: JSON.stringify({ messages: [{ role: 'user', content: `Question ${rolloutId}` }] }), sentJson: null,
+  requestJson: JSON.stringify({ messages: [{ role: 'user', content: `Question ${rolloutId}` }] }), sentJson: null, dialect: 'openai-chat', chatRequestJson: null, answerId: null,
   response: { choices: [{ index: 0, message: { role: 'assistant', content: 'The answer is \\boxed{42}.' } }] },
   promptIds: [1, 2], choices: [{ index: 0, completionIds: [3, 4, 5], logprobs: [-1, -1, -1], finishReason: 'stop' }],
   usage: { promptTokens: 2, completionTokens: 3, totalTokens: 5 }, latencyMs: 10, ttftMs: null, engine: 'vllm', replica: null,

@@ -17,7 +17,7 @@ const rollout = (id: string, createdAt: number): RolloutRecord => ({
 
 const call = (rolloutId: string, seq: number): CallRecord => ({
   rolloutId, seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false,
-  requestJson: '{"messages":[]}', sentJson: '{"return_token_ids":true}', response: { id: 'x' },
+  requestJson: '{"messages":[]}', dialect: 'openai-chat', chatRequestJson: null, answerId: null, sentJson: '{"return_token_ids":true}', response: { id: 'x' },
   promptIds: [1, 2, 3],
   choices: [
     { index: 0, completionIds: [4, 5], logprobs: [Math.fround(-0.5), Math.fround(-0.25)], finishReason: 'stop' },
@@ -88,4 +88,20 @@ test('a call whose logprob count differs from its id count is kept exactly as th
   store.calls.insert(odd);
   const [stored] = store.calls.listForRollout('r1');
   assert.deepEqual(stored?.choices.map((c) => [c.completionIds, c.logprobs]), [[[4, 5, 6], [-0.5]], [[7], [-1, -2]]]);
+});
+
+test('a dialect call keeps its own body, the chat request it became and its answer id, found again by that id', () => {
+  const store = openStore(':memory:');
+  store.rollouts.insert(rollout('r1', 10), Buffer.from('k1'));
+  store.rollouts.insert(rollout('r2', 10), Buffer.from('k2'));
+  store.calls.insert(call('r1', 1));
+  const body = '{"input":"Hi","instructions":"Be brief."}';
+  const chat = '{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]}';
+  const id = store.calls.insert({ ...call('r1', 2), requestJson: body, dialect: 'openai-responses', chatRequestJson: chat, answerId: 'resp_1' });
+  const [first, second] = store.calls.listForRollout('r1');
+  assert.deepEqual([first?.dialect, first?.chatRequestJson, first?.answerId], ['openai-chat', null, null]);
+  assert.deepEqual([second?.dialect, second?.requestJson, second?.chatRequestJson, second?.answerId], ['openai-responses', body, chat, 'resp_1']);
+  assert.equal(store.calls.findByAnswerId('r1', 'resp_1')?.id, id);
+  assert.equal(store.calls.findByAnswerId('r2', 'resp_1'), undefined, 'another rollout never sees the answer');
+  assert.throws(() => store.calls.insert({ ...call('r1', 3), dialect: 'gemini' as never }), /CHECK/);
 });

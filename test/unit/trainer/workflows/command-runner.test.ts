@@ -64,6 +64,8 @@ describe('command runner', () => {
         OPENAI_BASE_URL: 'http://127.0.0.1:8787/v1',
         OPENAI_API_KEY: 'rk-test-key',
         OPENAI_MODEL: 'policy',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:8787',
+        ANTHROPIC_API_KEY: 'rk-test-key',
         ROLLCALL_ROLLOUT_ID: 'ro-1',
         ROLLCALL_ATTEMPT: '2',
         CUSTOM_VAR: 'custom',

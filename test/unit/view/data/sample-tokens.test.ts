@@ -17,7 +17,7 @@ const rollout: RolloutRecord = {
 
 function call(seq: number, promptIds: number[], completionIds: number[], extendsCallId: number | null): CallRecord {
   return {
-    rolloutId: 'r1', seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false, requestJson: '{"messages":[]}', sentJson: null,
+    rolloutId: 'r1', seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false, requestJson: '{"messages":[]}', sentJson: null, dialect: 'openai-chat', chatRequestJson: null, answerId: null,
     response: null, promptIds, choices: [{ index: 0, completionIds, logprobs: completionIds.map(() => -0.05), finishReason: 'stop' }], usage: null,
     latencyMs: 1, ttftMs: null, engine: 'vllm', replica: null, policyVersion: 0, error: null, mode: 'chat', extendsCallId, extendsChoice: null,
     flags: {}, startedAt: 0, endedAt: 0,

@@ -11,6 +11,7 @@ function call(id: number, seq: number, messages: Message[] | null, reply: Messag
     id, rolloutId: 'r', seq, status: 'completed', trainable: true, untrainableReason: null, isStream: false,
     requestJson: JSON.stringify(messages === null ? { prompt: 'raw text' } : { messages, temperature: 1.2, top_p: 0.9 }),
     sentJson: JSON.stringify({ $patch: { set: { temperature: 0.7, logprobs: true }, unset: [] } }),
+    dialect: 'openai-chat', chatRequestJson: null, answerId: null,
     response: reply === null ? null : { choices: [{ index: 0, message: reply, finish_reason: reply.tool_calls === undefined ? 'stop' : 'tool_calls' }] },
     promptIds: [1, 2], choices: [{ index: 0, completionIds: [3], logprobs: [-1], finishReason: 'stop' }], usage: null,
     latencyMs: 12, ttftMs: 3, engine: 'vllm', replica: null, policyVersion: 4, error: null, mode: 'chat',

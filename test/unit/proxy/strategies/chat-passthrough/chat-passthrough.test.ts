@@ -20,6 +20,7 @@ function call(request: Partial<ChatRequest>, http: EngineHttp, maxTokensCap?: nu
     rollout: { record: { sampling: { temperature: 1 } } } as unknown as OpenRollout,
     request: full,
     requestJson: JSON.stringify(full),
+    dialect: { name: 'openai-chat', answerId: null },
     seq: 1,
     isStream: false,
     choicesAsked: 1,

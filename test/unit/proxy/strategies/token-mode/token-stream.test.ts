@@ -86,6 +86,7 @@ for (const chunkTokens of [1, 3]) {
         rollout: { record: { sampling: { seed: 7, temperature: 0.8 } } } as unknown as OpenRollout,
         request,
         requestJson: JSON.stringify(request),
+        dialect: { name: 'openai-chat', answerId: null },
         seq: 1,
         isStream: request.stream === true,
         choicesAsked: request.n ?? 1,
