@@ -97,7 +97,9 @@ export function recordCall(run: CallRun, outcome: CallOutcome): number {
     metrics.tokens.inc({ kind: 'prompt' }, record.usage.promptTokens);
     metrics.tokens.inc({ kind: 'completion' }, record.usage.completionTokens);
   }
-  if (record.status === 'completed' && record.untrainableReason !== null) {
+  // Calls of a rollout made untrainable on purpose (validation, an auxiliary model) are expected;
+  // a completed call of a trainable rollout that cannot be trained on is worth a warning.
+  if (record.status === 'completed' && record.untrainableReason !== null && run.call.rollout.record.trainable) {
     metrics.untrainable.inc({});
     logger.warn({ rolloutId: record.rolloutId, seq: record.seq, reason: record.untrainableReason }, 'call recorded as not trainable');
   }

@@ -144,3 +144,12 @@ test('health and Prometheus metrics', async () => {
   }
   assert.match(text, /rollcall_calls_total\{status="completed",stream="false"\} \d+/);
 });
+
+test('calls of a rollout created untrainable (validation) are recorded so without a warning per call', async () => {
+  const { apiKey, rolloutId } = await env.proxy.createRollout({ trainable: false, metadata: { split: 'validation' } });
+  const before = env.proxy.logs.length;
+  assert.equal((await chat(apiKey)).status, 200);
+  const { body } = await env.proxy.admin('GET', `/admin/rollouts/${rolloutId}`);
+  assert.equal(body.calls[0].untrainableReason, 'the rollout is not trainable');
+  assert.deepEqual(env.proxy.logs.slice(before).filter((line) => line.includes('call recorded as not trainable')), []);
+});
