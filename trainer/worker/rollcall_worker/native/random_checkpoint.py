@@ -47,17 +47,19 @@ def config_dict(model_type: str, **fields: Any) -> dict[str, Any]:
     return raw
 
 
-def write_random_checkpoint(folder: Path, raw: dict[str, Any], seed: int = 0, dtype: torch.dtype = torch.float32) -> Path:
-    """Writes config.json, weights (normal(0, 0.02), biases too, so their loading is checked) and
-    a generation_config.json naming the config's EOS; returns `folder`."""
+def write_random_checkpoint(folder: Path, raw: dict[str, Any], seed: int = 0, dtype: torch.dtype = torch.float32,
+                            std: float = 0.02) -> Path:
+    """Writes config.json, weights (normal(0, std), biases too, so their loading is checked) and
+    a generation_config.json naming the config's EOS; returns `folder`. A larger `std` than
+    transformers' 0.02 gives a tiny model peaked, non-uniform next-token distributions."""
     config = parse_config(raw)
     model = CausalLM(config)
-    init_random(model, seed)
+    init_random(model, seed, std)
     with torch.no_grad():
         generator = torch.Generator().manual_seed(seed + 1)
         for name, param in model.named_parameters():
             if name.endswith(".bias"):
-                param.copy_(torch.randn(param.shape, generator=generator) * 0.02)
+                param.copy_(torch.randn(param.shape, generator=generator) * std)
     save_model(model.to(dtype), folder, None)
     generation = {"bos_token_id": raw.get("bos_token_id"), "eos_token_id": raw.get("eos_token_id")}
     (folder / "generation_config.json").write_text(json.dumps(generation, indent=2) + "\n", encoding="utf-8")
