@@ -44,3 +44,9 @@ def bad_request(message: str, param: str | None = None) -> WorkerError:
 
 def not_found(message: str, param: str | None = None) -> WorkerError:
     return WorkerError(404, message, param)
+
+
+class ModelLoadError(Exception):
+    """A model the worker cannot load as asked: an architecture the chosen implementation does not
+    cover, a package it needs that is not installed, or weights that do not fit the config. The
+    message names the folder and the fix; `__main__` prints it and exits 2."""
