@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from typing import Callable
 
 import torch
 
@@ -33,8 +34,8 @@ log = logging.getLogger("rollcall_worker.generation")
 
 
 class CachedBatcher:
-    def __init__(self, lm: CausalLM, cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int) -> None:
-        self._lm = lm
+    def __init__(self, model: Callable[[], CausalLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int) -> None:
+        self._model = model
         self._cache = cache
         self._pad = pad_token_id
         self._max_num_seqs = max_num_seqs
@@ -101,7 +102,7 @@ class CachedBatcher:
         positions = mask.cumsum(dim=1) - 1  # −1 on the left padding: the cache's scratch slot
         plan = AttentionPlan.padded(mask)
         plan.cache, plan.write_slots = self._cache, self._cache.slots(self._rows(sequences), positions)
-        logits = self._lm(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
+        logits = self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
         for sequence in sequences:
             self._entries[id(sequence)].cached = len(sequence.prompt_ids)
         return logits
@@ -119,7 +120,7 @@ class CachedBatcher:
             write_slots=self._cache.slots(rows, position.unsqueeze(1)),
             read_slots=self._cache.slots(rows, span.unsqueeze(0).expand(len(sequences), -1)),
         )
-        logits = self._lm(last.unsqueeze(1), position.unsqueeze(1), plan, keep_last=1)[:, -1, :]
+        logits = self._model()(last.unsqueeze(1), position.unsqueeze(1), plan, keep_last=1)[:, -1, :]
         for entry in entries:
             entry.cached += 1
         return logits
@@ -148,4 +149,4 @@ def build_cached_batcher(policy: NativePolicy, pad_token_id: int, max_num_seqs: 
     cache = KvCache(policy.config, tokens, max_num_seqs, policy.max_model_len, policy.compute_dtype, policy.device)
     log.info("KV cache: %d tokens (%.2f GiB, %s) for up to %d sequences", cache.capacity_tokens,
              cache.capacity_tokens * bytes_per_token(policy.config, policy.compute_dtype) / 2**30, policy.compute_dtype, max_num_seqs)
-    return CachedBatcher(policy.lm, cache, pad_token_id, max_num_seqs, max_batch_tokens)
+    return CachedBatcher(policy.generation_model, cache, pad_token_id, max_num_seqs, max_batch_tokens)
