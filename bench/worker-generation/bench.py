@@ -56,7 +56,7 @@ METHOD = ("One wave per cell: `concurrency` requests submitted at once to the wo
 def default_engines(device: torch.device) -> list[str]:
     has_transformers = importlib.util.find_spec("transformers") is not None
     if device.type == "cuda":
-        return ["cached", "recompute-hf" if has_transformers else "recompute"] + (["hf-generate"] if has_transformers else [])
+        return ["cached", "cached-graphs", "recompute-hf" if has_transformers else "recompute"] + (["hf-generate"] if has_transformers else [])
     return ["cached", "recompute"]
 
 
@@ -115,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="auto")
     parser.add_argument("--shapes", default="small-policy,qwen2-0.5b")
-    parser.add_argument("--engines", default=None, help=f"comma list of {', '.join(SCHEDULER_ENGINES)}, cached-graphs, hf-generate")
+    parser.add_argument("--engines", default=None, help=f"comma list of {', '.join(SCHEDULER_ENGINES)}, hf-generate")
     parser.add_argument("--concurrency", default=None, help="override the plan's concurrencies")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--markdown", type=Path, default=None)

@@ -1,6 +1,7 @@
 """The generation paths the bench compares, each timed on one wave of concurrent requests.
 
 * `cached`: the worker's scheduler over the native model with its paged KV cache.
+* `cached-graphs`: the same with decode steps replayed as CUDA graphs (`--cuda-graphs`).
 * `recompute`: the same scheduler and native model without a cache (`--kv-cache-tokens 0`): the
   generator every model had before the cache, recomputing every prefix at every step.
 * `recompute-hf`: the no-cache generator over transformers' model (`HfPolicy`), the worker's
@@ -31,7 +32,7 @@ from rollcall_worker.sampling import SamplingParams, make_generator
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import Worker, build_worker
 
-SCHEDULER_ENGINES = ("cached", "recompute", "recompute-hf")
+SCHEDULER_ENGINES = ("cached", "cached-graphs", "recompute", "recompute-hf")
 DTYPES = {"bf16": torch.bfloat16, "fp32": torch.float32}
 
 
@@ -79,8 +80,9 @@ def scheduler_worker(engine: str, folder: Path, device: torch.device, dtype: str
         policy: Any = HfPolicy(str(folder), device, compute, torch.float32, None, None, False)
     else:
         policy = NativePolicy(str(folder), device, compute, torch.float32, None, None, False)
+    cached = engine in ("cached", "cached-graphs")
     return build_worker(policy, NumberTokenizer(), "bench", max_num_seqs=max_num_seqs,
-                        kv_cache_tokens=cache_tokens if engine == "cached" else 0)
+                        kv_cache_tokens=cache_tokens if cached else 0, cuda_graphs=engine == "cached-graphs")
 
 
 def run_wave(worker: Worker, engine: str, batch: list[list[int]], max_tokens: int, seed: int) -> Wave:

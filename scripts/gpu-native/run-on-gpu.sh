@@ -3,8 +3,9 @@
 #   bash scripts/gpu-native/run-on-gpu.sh OUT
 # 1. native vs transformers logprobs on a random Qwen2-0.5B-shaped model, fp32 and bf16 (+ the
 #    small families on CPU and CUDA through the unittest);
-# 2. engine/learner agreement of the KV-cache path (0.5B shape, fp32 and bf16);
-# 3. the generation bench on CUDA (native + cache vs the no-cache transformers worker vs HF generate).
+# 2. engine/learner agreement of the KV-cache path (0.5B shape, fp32 and bf16, eager and CUDA graphs);
+# 3. the generation bench on CUDA (native + cache, with and without CUDA graphs, vs the no-cache
+#    transformers worker vs HF generate with a static cache).
 # Writes at most 8 files under OUT: log.txt, agreement-fp32.json, agreement-bf16.json,
 # engine-learner.json, bench-cuda.json, bench-cuda.md. Each stage has its own time limit; the whole
 # run stays under 8 minutes. Exit status: non-zero when a stage failed or a bound was exceeded.
@@ -27,10 +28,10 @@ stage() {  # stage NAME SECONDS COMMAND...
   [[ $rc -eq 0 ]] || status=1
 }
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; "$py" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'; } >>"$log" 2>&1
-stage "agreement fp32, qwen2-0.5b" 75 "$py" test/worker/native_agreement.py --shape qwen2-0.5b --device cuda --dtype fp32 --out "$out/agreement-fp32.json"
-stage "agreement bf16, qwen2-0.5b" 75 "$py" test/worker/native_agreement.py --shape qwen2-0.5b --device cuda --dtype bf16 --out "$out/agreement-bf16.json"
-stage "agreement unittest, each family, CPU and CUDA" 45 "$py" -m unittest -v test_native_agreement test_kv_cache
-stage "engine/learner agreement, KV cache, qwen2-0.5b" 90 "$py" test/worker/engine_learner_agreement.py --shape qwen2-0.5b --device cuda --dtypes fp32,bf16 --out "$out/engine-learner.json"
-stage "generation bench, CUDA" 170 "$py" bench/worker-generation/bench.py --device cuda --budget-s 150 --json "$out/bench-cuda.json" --markdown "$out/bench-cuda.md"
+stage "agreement fp32, qwen2-0.5b" 70 "$py" test/worker/native_agreement.py --shape qwen2-0.5b --device cuda --dtype fp32 --out "$out/agreement-fp32.json"
+stage "agreement bf16, qwen2-0.5b" 70 "$py" test/worker/native_agreement.py --shape qwen2-0.5b --device cuda --dtype bf16 --out "$out/agreement-bf16.json"
+stage "agreement unittest, each family, CPU and CUDA" 40 "$py" -m unittest -v test_native_agreement test_kv_cache
+stage "engine/learner agreement, KV cache (eager and CUDA graphs), qwen2-0.5b" 120 "$py" test/worker/engine_learner_agreement.py --shape qwen2-0.5b --device cuda --dtypes fp32,bf16 --cuda-graphs both --out "$out/engine-learner.json"
+stage "generation bench, CUDA" 160 "$py" bench/worker-generation/bench.py --device cuda --budget-s 140 --json "$out/bench-cuda.json" --markdown "$out/bench-cuda.md"
 echo "run-on-gpu: done in ${SECONDS}s, status $status" | tee -a "$log"
 exit "$status"

@@ -5,7 +5,7 @@
 
 Measured as the worker reports it in training: a random model of the shape (fp32 master weights),
 32 prompts of 256 random ids, 128 tokens sampled each at temperature 1 through the worker's
-scheduler with its KV cache, then one learner step over the samples (lr 1e-9) whose
+scheduler with its KV cache (and, with `--cuda-graphs on|both`, decode replayed as CUDA graphs), then one learner step over the samples (lr 1e-9) whose
 `learner/logprob_diff_mean`/`_max` compare the engine's logprobs with the learner's recomputation
 (a right-padded full forward). Bounds: mean |Δ| ≤ 1e-3 in fp32, ≤ 2e-2 in bf16. Exits 1 beyond.
 """
@@ -46,9 +46,9 @@ class IdTokenizer:
         return str(token_id)
 
 
-def measure(folder: Path, vocab: int, device: torch.device, dtype: str, rows: int, prompt: int, tokens: int) -> dict:
+def measure(folder: Path, vocab: int, device: torch.device, dtype: str, rows: int, prompt: int, tokens: int, graphs: bool) -> dict:
     policy = NativePolicy(str(folder), device, DTYPES[dtype], torch.float32, None, None, False)
-    worker = build_worker(policy, IdTokenizer(), "agreement", max_num_seqs=rows)
+    worker = build_worker(policy, IdTokenizer(), "agreement", max_num_seqs=rows, cuda_graphs=graphs)
     generator = torch.Generator().manual_seed(0)
     events: "queue.Queue" = queue.Queue()
     sequences = []
@@ -61,7 +61,7 @@ def measure(folder: Path, vocab: int, device: torch.device, dtype: str, rows: in
         worker.scheduler.step()
     metrics = worker.learner.train_step([as_sample(s, 1.0) for s in sequences], Hyper(lr=1e-9, microBatchSize=8))
     mean, worst = metrics["learner/logprob_diff_mean"], metrics["learner/logprob_diff_max"]
-    return {"dtype": dtype, "rows": rows, "prompt_tokens": prompt, "sampled_tokens": tokens, "logprob_diff_mean": mean,
+    return {"dtype": dtype, "cuda_graphs": graphs, "rows": rows, "prompt_tokens": prompt, "sampled_tokens": tokens, "logprob_diff_mean": mean,
             "logprob_diff_max": worst, "bound_mean": BOUNDS[dtype], "within_bound": mean <= BOUNDS[dtype]}
 
 
@@ -70,6 +70,7 @@ def main() -> int:
     parser.add_argument("--shape", choices=sorted(SHAPES), default="qwen2-0.5b")
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--dtypes", default="fp32,bf16")
+    parser.add_argument("--cuda-graphs", default="off", choices=("off", "on", "both"), help="decode with CUDA graphs (on CUDA)")
     parser.add_argument("--rows", type=int, default=32)
     parser.add_argument("--prompt-tokens", type=int, default=256)
     parser.add_argument("--sampled-tokens", type=int, default=128)
@@ -79,12 +80,14 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_random_checkpoint(Path(tmp), config_dict(shape.pop("model_type"), **shape), seed=0)
+        variants = {"off": [False], "on": [True], "both": [False, True]}[args.cuda_graphs]
         for dtype in args.dtypes.split(","):
-            results.append({"shape": args.shape, **measure(folder, shape["vocab_size"], torch.device(args.device), dtype,
-                                                          args.rows, args.prompt_tokens, args.sampled_tokens)})
-            print(json.dumps(results[-1]), flush=True)
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
+            for graphs in variants:
+                results.append({"shape": args.shape, **measure(folder, shape["vocab_size"], torch.device(args.device), dtype,
+                                                              args.rows, args.prompt_tokens, args.sampled_tokens, graphs)})
+                print(json.dumps(results[-1]), flush=True)
+                if torch.cuda.is_available():
+                    torch.cuda.empty_cache()
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0 if all(r["within_bound"] for r in results) else 1
