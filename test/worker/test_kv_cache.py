@@ -58,6 +58,15 @@ class KvCacheTest(unittest.TestCase):
                 self.assertEqual(worker.scheduler.forward_count, 30)
                 self.assert_exact(worker, sequences)
 
+    def test_cached_decode_through_lora_adapters_is_exact(self) -> None:
+        policy = load_policy(random_folder("llama", seed=8, vocab_size=len(VOCAB)), lora_rank=4)
+        with torch.no_grad():
+            for name, param in policy.lm.named_parameters():
+                if "lora_B" in name:
+                    param.normal_(0, 0.05)  # a trained adapter: B ≠ 0
+        worker = build_worker(policy, TOK, "t")
+        self.assert_exact(worker, generate_together(worker, [(PROMPTS[0], 12), (PROMPTS[1], 5)], seed=4))
+
     def test_a_sequence_joining_mid_flight_gets_its_first_token_at_the_next_step(self) -> None:
         worker = self.cached_worker()
         scheduler = worker.scheduler
