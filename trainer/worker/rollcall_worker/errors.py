@@ -1,4 +1,4 @@
-"""Errors the worker answers with, in vLLM's envelope (engine-protocols.md §1.12).
+"""Errors the worker answers with, in vLLM's envelope (`create_error_response`, vLLM ≥ 0.10.1).
 
 `{"error": {"message", "type", "param", "code"}}`, where `type` is the HTTP status phrase in
 CamelCase plus "Error" and `code` repeats the status, so the proxy's error mapping (400 + "context
