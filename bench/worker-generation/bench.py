@@ -36,6 +36,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from drivers import SCHEDULER_ENGINES, hf_generate_wave, load_hf_bf16, prompts, run_wave, scheduler_worker  # noqa: E402
 from report import merge, render  # noqa: E402
+from rollcall_worker.native.kv_cache import BLOCK_SIZE  # noqa: E402
 from rollcall_worker.native.random_checkpoint import SHAPES, config_dict, write_random_checkpoint  # noqa: E402
 
 DESCRIPTIONS = {"small-policy": "scripts/small-policy's shape: hidden 384, 6 layers, 6 heads, 2 KV heads, vocab 3072, 9.8M parameters",
@@ -92,8 +93,8 @@ def bench_shape(name: str, folder: Path, device: torch.device, engines: list[str
                     record(asdict(hf_generate_wave(model, batch, max_tokens, seed=2)))
                 del model
             else:
-                worker = scheduler_worker(engine, folder, device, "bf16", max(concurrencies),
-                                          max(concurrencies) * (prompt_tokens + max_tokens))
+                per_sequence = -(-(prompt_tokens + max_tokens) // BLOCK_SIZE) * BLOCK_SIZE  # whole blocks
+                worker = scheduler_worker(engine, folder, device, "bf16", max(concurrencies), max(concurrencies) * per_sequence)
                 worker.scheduler.start()
                 try:
                     run_wave(worker, engine, warm, 4, seed=7)

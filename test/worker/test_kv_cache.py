@@ -58,6 +58,15 @@ class KvCacheTest(unittest.TestCase):
                 self.assertEqual(worker.scheduler.forward_count, 30)
                 self.assert_exact(worker, sequences)
 
+    def test_identical_prompts_are_prefilled_once_and_each_sequence_stays_exact(self) -> None:
+        worker = self.cached_worker("qwen3")
+        rows = []
+        worker.policy.lm.register_forward_pre_hook(lambda _module, inputs: rows.append(inputs[0].shape[0]))
+        sequences = generate_together(worker, [(PROMPTS[0], 9), (PROMPTS[1], 6), (PROMPTS[0], 9), (PROMPTS[0], 4)], seed=5)
+        self.assertEqual(rows[0], 2, "one prefill row per distinct prompt")
+        self.assertNotEqual(sequences[0].output_ids, sequences[2].output_ids)  # same prompt, own generators
+        self.assert_exact(worker, sequences)
+
     def test_cached_decode_through_lora_adapters_is_exact(self) -> None:
         policy = load_policy(random_folder("llama", seed=8, vocab_size=len(VOCAB)), lora_rank=4)
         with torch.no_grad():

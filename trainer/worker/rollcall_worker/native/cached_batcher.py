@@ -94,6 +94,27 @@ class CachedBatcher:
         return torch.tensor([self._entries[id(s)].row for s in sequences], dtype=torch.long, device=self._cache.tables.device)
 
     def _prefill(self, sequences: list[Sequence]) -> torch.Tensor:
+        """Prefills each distinct prompt once; a sequence whose prompt another one of this step
+        has (the n choices of a request, the first turns of a GRPO group's rollouts) gets a copy
+        of its keys/values and the same next-token logits (its own generator samples from them)."""
+        index: dict[tuple[int, ...], int] = {}
+        distinct: list[Sequence] = []
+        source = []
+        for sequence in sequences:
+            key = tuple(sequence.prompt_ids)
+            if key not in index:
+                index[key] = len(distinct)
+                distinct.append(sequence)
+            source.append(index[key])
+        logits = self._prefill_distinct(distinct)
+        copies = [(distinct[j], sequence) for j, sequence in zip(source, sequences) if distinct[j] is not sequence]
+        if copies:
+            self._copy_prompts(copies)
+        for sequence in sequences:
+            self._entries[id(sequence)].cached = len(sequence.prompt_ids)
+        return logits[torch.tensor(source, device=logits.device)]
+
+    def _prefill_distinct(self, sequences: list[Sequence]) -> torch.Tensor:
         device = self._cache.tables.device
         width = max(len(s.prompt_ids) for s in sequences)
         ids = torch.full((len(sequences), width), self._pad, dtype=torch.long)
@@ -105,10 +126,17 @@ class CachedBatcher:
         positions = mask.cumsum(dim=1) - 1  # −1 on the left padding: the cache's scratch slot
         plan = AttentionPlan.padded(mask)
         plan.cache, plan.write_slots = self._cache, self._cache.slots(self._rows(sequences), positions)
-        logits = self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
-        for sequence in sequences:
-            self._entries[id(sequence)].cached = len(sequence.prompt_ids)
-        return logits
+        return self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
+
+    def _copy_prompts(self, pairs: list[tuple[Sequence, Sequence]]) -> None:
+        device = self._cache.tables.device
+        width = max(len(src.prompt_ids) for src, _ in pairs)
+        span = torch.arange(width, device=device).unsqueeze(0)
+        lengths = torch.tensor([[len(src.prompt_ids)] for src, _ in pairs], device=device)
+        positions = torch.where(span < lengths, span, torch.full_like(span, -1))  # past a prompt's end: scratch → scratch
+        sources = self._cache.slots(self._rows([src for src, _ in pairs]), positions)
+        targets = self._cache.slots(self._rows([dst for _, dst in pairs]), positions)
+        self._cache.copy(sources.reshape(-1), targets.reshape(-1))
 
     def _decode(self, sequences: list[Sequence]) -> torch.Tensor:
         device = self._cache.tables.device

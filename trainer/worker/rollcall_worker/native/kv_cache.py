@@ -95,6 +95,11 @@ class KvCache:
         self.keys[layer].index_copy_(0, flat, keys.transpose(1, 2).reshape(-1, heads, dim).to(self.dtype))
         self.values[layer].index_copy_(0, flat, values.transpose(1, 2).reshape(-1, heads, dim).to(self.dtype))
 
+    def copy(self, sources: torch.Tensor, targets: torch.Tensor) -> None:
+        """Copies every layer's keys/values from slots `sources` to slots `targets` (`[N]` each)."""
+        self.keys[:, targets] = self.keys[:, sources]
+        self.values[:, targets] = self.values[:, sources]
+
     def read(self, layer: int, slots: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Keys and values `[B, Hkv, L, D]` of `slots` `[B, L]`."""
         return self.keys[layer][slots].transpose(1, 2), self.values[layer][slots].transpose(1, 2)

@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..model_loading import disable_cudnn_attention
 from .config import ModelConfig
 from .generation_weights import GenerationWeights
 from .lora import LoraSettings, adapters_disabled, apply_lora, load_adapter, save_adapter
@@ -41,6 +42,8 @@ class NativePolicy:
         max_model_len: int | None,
         gradient_checkpointing: bool,
     ) -> None:
+        if device.type == "cuda":
+            disable_cudnn_attention()  # per-shape plans would cost ~15 ms at every decode step's new length
         self.name = model_path
         self.folder = Path(model_path)
         self.device = device
