@@ -16,7 +16,6 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .checkpoint import restore_checkpoint
 from .sampling import LOGPROBS_MODES
 from .server import build_server
 from .worker import build_worker
@@ -66,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     worker = build_worker(policy, tokenizer, args.served_model_name or args.model, args.max_num_seqs,
                           args.max_batch_tokens, args.logprobs_mode, args.weight_decay)
     if args.resume:
-        state = restore_checkpoint(Path(args.resume), policy, worker.learner)
+        state = worker.ops.restore(Path(args.resume))
         log.info("resumed from %s: policy version %d", args.resume, state["policyVersion"])
     server = build_server(worker, args.host, args.port)
     worker.scheduler.start()

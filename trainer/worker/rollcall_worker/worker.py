@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from .generation import Scheduler
+from .learner_ops import LearnerOps, LocalOps
 from .model_gate import ModelGate
 from .policy_model import PolicyModel, Tokenizer
 from .train_step import Learner
@@ -18,6 +19,8 @@ class Worker:
     gate: ModelGate
     scheduler: Scheduler
     learner: Learner
+    ops: LearnerOps
+    """What the learner routes run (learner_ops.py): this process alone, or every learner rank."""
     served_name: str
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -42,4 +45,4 @@ def build_worker(
     scheduler = Scheduler(policy, tokenizer.pad_token_id, gate, max_num_seqs, max_batch_tokens, logprobs_mode)
     learner = Learner(policy, tokenizer.pad_token_id, weight_decay)
     policy.module.eval()
-    return Worker(policy, tokenizer, gate, scheduler, learner, served_name)
+    return Worker(policy, tokenizer, gate, scheduler, learner, LocalOps(policy, tokenizer, learner), served_name)
