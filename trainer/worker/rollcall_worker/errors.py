@@ -44,3 +44,19 @@ def bad_request(message: str, param: str | None = None) -> WorkerError:
 
 def not_found(message: str, param: str | None = None) -> WorkerError:
     return WorkerError(404, message, param)
+
+
+def ranks_failed(operation: str, detail: str) -> WorkerError:
+    """An operation all learner ranks run together failed: a rank died, a collective timed out, or
+    one rank's part raised. The ranks are out of step and a process group cannot be re-formed in
+    place, so the worker stops after answering; the launcher (or the user) restarts every rank."""
+    return WorkerError(
+        503,
+        f"{operation} failed across the learner ranks: {detail}. The worker is stopping: restart it (all ranks); "
+        "each rank's log names what it saw",
+    )
+
+
+def generation_only(rank: int, path: str) -> WorkerError:
+    """A learner route sent to a rank other than 0, which serves generation only."""
+    return WorkerError(409, f"this is learner rank {rank}, a generation replica: send {path} to rank 0 (the worker's --port)")
