@@ -9,6 +9,7 @@ import torch
 from ranks_fixture import run_ranks
 from rollcall_worker.checkpoint import restore_checkpoint
 from rollcall_worker.distributed.follower import follow
+from rollcall_worker.distributed.fsdp2 import fsdp2_available
 from rollcall_worker.distributed.rank_worker import build_rank_worker
 from rollcall_worker.train_request import Hyper
 from tiny_policy import CharTokenizer, TinyPolicy
@@ -35,9 +36,13 @@ def weights(policy) -> dict[str, torch.Tensor]:
     return {name: value.detach().clone() for name, value in policy.module.state_dict().items()}
 
 
-def train_on_ranks(ranks, steps, seed=0, restore=None, save=None):
+NEEDS_FSDP2 = unittest.skipUnless(
+    fsdp2_available(), f"torch {torch.__version__} has no torch.distributed.fsdp.fully_shard (PyTorch ≥ 2.6): scripts/gpu-multi/run-on-gpu.sh runs these")
+
+
+def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None):
     """Every rank builds the tiny worker; rank 0 drives restore → steps → checkpoint and stops the others."""
-    worker = build_rank_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", ranks, sharded=False)
+    worker = build_rank_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", ranks, sharded=sharded)
     if not ranks.is_leader:
         return {"code": follow(worker.learner, worker.gate, ranks), "weights": weights(worker.policy), "version": worker.learner.policy_version}
     if restore is not None:
@@ -63,6 +68,8 @@ def assert_same_update(test: unittest.TestCase, got: dict, want: dict, start: di
 
 
 class TwoRanksEqualOneTest(unittest.TestCase):
+    sharded = False
+    """Gradients reduced to rank 0; the FSDP2 subclass below runs the same tests sharded."""
 
     def assert_same_metrics(self, got: dict, want: dict) -> None:
         for name in COMPARED:
@@ -75,7 +82,7 @@ class TwoRanksEqualOneTest(unittest.TestCase):
         start = weights(alone.policy)
         expected = [alone.learner.train_step(samples, FIRST), alone.learner.train_step(samples[1:], SECOND)]
         self.assertGreater(expected[0]["learner/grad_norm"], FIRST.gradClip)  # clipping bites
-        leader, follower = run_ranks(2, train_on_ranks, [(samples, FIRST), (samples[1:], SECOND)])
+        leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST), (samples[1:], SECOND)])
         for got, want in zip(leader["metrics"], expected):
             self.assert_same_metrics(got, want)
             self.assertEqual(got["learner/ranks"], 2.0)
@@ -90,12 +97,13 @@ class TwoRanksEqualOneTest(unittest.TestCase):
         alone = tiny_worker(seed=0)
         start = weights(alone.policy)
         want = alone.learner.train_step(sample, FIRST)
-        leader, _ = run_ranks(2, train_on_ranks, [(sample, FIRST)])
+        leader, _ = run_ranks(2, train_on_ranks, self.sharded, [(sample, FIRST)])
         self.assert_same_metrics(leader["metrics"][0], want)
         assert_same_update(self, leader["weights"], weights(alone.policy), start)
 
 
 class RanksCheckpointTest(unittest.TestCase):
+    sharded = False
     def test_a_checkpoint_of_two_ranks_restores_on_two_ranks_and_on_one(self) -> None:
         samples = batch()
         alone = tiny_worker(seed=0)
@@ -105,11 +113,11 @@ class RanksCheckpointTest(unittest.TestCase):
         alone.learner.train_step(samples[1:], SECOND)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "global_step_1"
-            saved, _ = run_ranks(2, train_on_ranks, [(samples, FIRST)], 0, None, str(path))
+            saved, _ = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST)], 0, None, str(path))
             self.assertTrue((path / "optimizer.pt").is_file())
             # Other initial weights (seed 7): the restore must replace them on both ranks, with
             # AdamW's moments, or the next step would differ from the one-rank run.
-            leader, follower = run_ranks(2, train_on_ranks, [(samples[1:], SECOND)], 7, str(path))
+            leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples[1:], SECOND)], 7, str(path))
             single = tiny_worker(seed=7)
             state = restore_checkpoint(path, single.policy, single.learner)
         self.assertEqual(state["policyVersion"], 1)
@@ -121,6 +129,16 @@ class RanksCheckpointTest(unittest.TestCase):
         for name, value in leader["weights"].items():
             torch.testing.assert_close(follower["weights"][name], value, rtol=0, atol=0, msg=name)
         self.assertEqual((leader["version"], follower["version"]), (2, 2))
+
+
+@NEEDS_FSDP2
+class Fsdp2TwoRanksEqualOneTest(TwoRanksEqualOneTest):
+    sharded = True
+
+
+@NEEDS_FSDP2
+class Fsdp2RanksCheckpointTest(RanksCheckpointTest):
+    sharded = True
 
 
 if __name__ == "__main__":
