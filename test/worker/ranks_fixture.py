@@ -26,6 +26,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_pair() -> int:
+    """A port P with P + 1 also free (rank 0 serves on P, rank 1's replica on P + 1)."""
+    for _ in range(100):
+        first, second = socket.socket(), socket.socket()
+        try:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            second.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+        finally:
+            first.close()
+            second.close()
+    raise RuntimeError("no two consecutive free ports on 127.0.0.1")
+
+
 def _child(rank: int, world_size: int, port: int, timeout_s: float, results: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     import torch
 
@@ -37,6 +54,7 @@ def _child(rank: int, world_size: int, port: int, timeout_s: float, results: Any
         results.put((rank, True, pickle.dumps(fn(ranks, *args))))
     except BaseException:  # noqa: BLE001 — the parent re-raises it with the rank's traceback
         results.put((rank, False, traceback.format_exc()))
+        traceback.print_exc()  # also for tests that never read `results` (the HTTP ones)
 
 
 def start_ranks(world_size: int, fn: Callable[..., Any], *args: Any, timeout_s: float = 60.0) -> tuple[list[Any], Any]:

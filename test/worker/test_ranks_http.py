@@ -9,7 +9,7 @@ import threading
 import time
 import unittest
 
-from ranks_fixture import free_port, start_ranks, stop_ranks
+from ranks_fixture import free_port_pair, start_ranks, stop_ranks
 from rollcall_worker.__main__ import parse_args
 from rollcall_worker.distributed.serve_ranks import serve_ranks
 from test_ranks_learning import NEEDS_FSDP2
@@ -56,16 +56,19 @@ def call(port: int, method: str, path: str, body=None, timeout: float = 120.0):
         connection.close()
 
 
-def wait_ready(port: int) -> None:
+def wait_ready(port: int, processes: list) -> None:
+    """Until the rank serving `port` answers /health; fails once a rank has exited or after READY_S."""
     deadline = time.monotonic() + READY_S
     while True:
         try:
             if call(port, "GET", "/health", timeout=5)[0] == 200:
                 return
         except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+            pass
+        exited = [p.exitcode for p in processes if not p.is_alive()]
+        if exited or time.monotonic() > deadline:
+            raise AssertionError(f"port {port} not ready: ranks exited with {exited} (their tracebacks are on stderr)" if exited else f"port {port} not ready after {READY_S}s")
+        time.sleep(0.05)
 
 
 def step_body() -> dict:
@@ -75,7 +78,7 @@ def step_body() -> dict:
 
 class RanksOverHttp:
     def __init__(self, failure: str | None = None, timeout_s: float = 30.0, sharded: bool = False) -> None:
-        self.port = free_port()
+        self.port = free_port_pair()
         self.folder = tempfile.TemporaryDirectory()
         self.hanging = os.path.join(self.folder.name, "hanging") if failure == "hang" else None
         self.processes, _ = start_ranks(2, serve, self.port, timeout_s, failure, self.hanging, sharded, timeout_s=timeout_s)
@@ -92,8 +95,8 @@ class GenerationReplicaTest(unittest.TestCase):
         ranks = RanksOverHttp(sharded=self.sharded)
         try:
             leader, replica = ranks.port, ranks.port + 1
-            wait_ready(leader)
-            wait_ready(replica)
+            wait_ready(leader, ranks.processes)
+            wait_ready(replica, ranks.processes)
             self.assertEqual(call(replica, "GET", "/policy")[1], {"policyVersion": 0, "rank": 1, "worldSize": 2, "gradSync": self.grad_sync})
             before = call(replica, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
             status, trained = call(leader, "POST", "/train/step", step_body())
@@ -123,7 +126,7 @@ class Fsdp2GenerationReplicaTest(GenerationReplicaTest):
 
 class LostRankTest(unittest.TestCase):
     def assert_step_fails_and_worker_stops(self, ranks: RanksOverHttp, cause: str) -> None:
-        wait_ready(ranks.port)
+        wait_ready(ranks.port, ranks.processes)
         status, body = call(ranks.port, "POST", "/train/step", step_body())
         self.assertEqual(status, 503, body)
         message = body["error"]["message"]
@@ -152,7 +155,7 @@ class LostRankTest(unittest.TestCase):
         # NCCL collective that only its time-out (here 60 s) would end.
         ranks = RanksOverHttp(failure="hang", timeout_s=60.0)
         try:
-            wait_ready(ranks.port)
+            wait_ready(ranks.port, ranks.processes)
             answer: list = []
             request = threading.Thread(target=lambda: answer.append(call(ranks.port, "POST", "/train/step", step_body())))
             request.start()
