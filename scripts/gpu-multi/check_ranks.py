@@ -93,6 +93,7 @@ def nccl(model: Path, tmp: Path) -> None:
         tag = f"nccl {'lora8' if lora else 'full'} {dtype}"
 
         def load():
+            torch.manual_seed(1234)  # peft draws LoRA's A matrices from the global generator
             return load_hf(str(model), device, dtype, "fp32", lora, None, 0.0, "all-linear", None, False)
 
         policy, tok = load()
