@@ -17,6 +17,10 @@ recomputation with the weights that generated the batch. Aggregation uses batch-
 losses equal the full-batch loss. The entropy is that of the temperature-scaled distribution
 before any top-k/top-p truncation. The module is in train mode during the step (dropout is
 switched off at load).
+
+With several learner ranks each runs `train_share` on its share of the samples, normalised by the
+whole batch's `BatchTotals`; the `StepSync` (step_sync.py) combines gradients, steps the optimizer
+and merges metrics, so the result equals the one-rank step up to float summation order.
 """
 
 from __future__ import annotations
