@@ -76,6 +76,9 @@ def _lead(worker: Worker, ranks: Ranks, args: argparse.Namespace) -> int:
 
 
 def _follow(worker: Worker, ranks: Ranks, args: argparse.Namespace) -> int:
+    # Ctrl-C reaches every rank of the terminal's process group; rank 0 (or torchrun) stops this
+    # one, and a KeyboardInterrupt here would only land after the command that stops it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     server = None
     if args.generation_replicas:
         server = build_server(worker, args.host, args.port + ranks.local_rank if args.port else 0)
