@@ -40,9 +40,17 @@ NEEDS_FSDP2 = unittest.skipUnless(
     fsdp2_available(), f"torch {torch.__version__} has no torch.distributed.fsdp.fully_shard (PyTorch ≥ 2.6): scripts/gpu-multi/run-on-gpu.sh runs these")
 
 
-def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None):
+def frozen_policy(seed: int, frozen: tuple[str, ...]) -> TinyPolicy:
+    """The tiny model with some modules frozen, as a LoRA model freezes its base."""
+    policy = TinyPolicy(seed=seed)
+    for name in frozen:
+        getattr(policy.module, name).requires_grad_(False)
+    return policy
+
+
+def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None, frozen=()):
     """Every rank builds the tiny worker; rank 0 drives restore → steps → checkpoint and stops the others."""
-    worker = build_rank_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", ranks, sharded=sharded)
+    worker = build_rank_worker(frozen_policy(seed, frozen), CharTokenizer(), "tiny", ranks, sharded=sharded)
     if not ranks.is_leader:
         return {"code": follow(worker.learner, worker.gate, ranks), "weights": weights(worker.policy), "version": worker.learner.policy_version}
     if restore is not None:
@@ -100,6 +108,24 @@ class TwoRanksEqualOneTest(unittest.TestCase):
         leader, _ = run_ranks(2, train_on_ranks, self.sharded, [(sample, FIRST)])
         self.assert_same_metrics(leader["metrics"][0], want)
         assert_same_update(self, leader["weights"], weights(alone.policy), start)
+
+    def test_a_partly_frozen_model_trains_only_its_trainable_weights_on_every_rank(self) -> None:
+        frozen = ("embed", "pos", "qkv", "mlp")
+        samples = batch()
+        alone = tiny_worker(seed=0)
+        for name in frozen:
+            getattr(alone.policy.module, name).requires_grad_(False)
+        start = weights(alone.policy)
+        want = alone.learner.train_step(samples, FIRST)
+        leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST)], 0, None, None, frozen)
+        self.assert_same_metrics(leader["metrics"][0], want)
+        assert_same_update(self, leader["weights"], weights(alone.policy), start)
+        for name, value in start.items():
+            if name.split(".")[0] in frozen:
+                self.assertTrue(torch.equal(leader["weights"][name], value) and torch.equal(follower["weights"][name], value), name)
+            else:
+                self.assertFalse(torch.equal(leader["weights"][name], value), name)
+            torch.testing.assert_close(follower["weights"][name], leader["weights"][name], rtol=0, atol=0, msg=name)
 
 
 class RanksCheckpointTest(unittest.TestCase):
