@@ -49,7 +49,7 @@ export class AdminClient {
       text = await response.body.text();
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
-      const unreachable = new RollcallError('RC_ERR_PROXY_UNREACHABLE', { url: this.rootUrl, detail: `${method} ${path}: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
+      const unreachable = new RollcallError('RC_ERR_PROXY_UNREACHABLE', { url: this.rootUrl, detail: error instanceof Error ? error.message : String(error) }, { cause: error });
       this.onUnreachable(unreachable);
       throw unreachable;
     }
