@@ -9,7 +9,7 @@ import type { ConfigProblem } from './publish-config.ts';
  * which the trainer spreads its rollouts.
  */
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a running proxy, such as http://10.0.0.2:8787' });
 
 export const ProxySectionSchema = ProxyConfigSchema.extend({
   port: z.number().int().min(0).max(65535).default(0).describe('0 picks a free port'),
@@ -17,7 +17,7 @@ export const ProxySectionSchema = ProxyConfigSchema.extend({
   url: z.url().optional().describe('Use a proxy already running at this URL instead of an embedded one (needs adminToken or ROLLCALL_ADMIN_TOKEN)'),
   urls: z
     .array(httpUrl)
-    .min(1)
+    .min(1, 'list at least one proxy (or leave proxy.urls out for the embedded one)')
     .optional()
     .describe('Use these proxies, already running, each with its own database: the trainer spreads every step\'s rollouts over them, reads each rollout from the proxy that recorded it, and pauses and resumes all of them around a learner step. They share one admin token (adminToken or ROLLCALL_ADMIN_TOKEN). Instead of url'),
 });
