@@ -18,9 +18,10 @@ import { AdminClient } from './admin-client.ts';
  * - A proxy that cannot be reached (connection refused or broken) is out, as the proxy takes an
  *   engine replica that fails its health check out of rotation: its rollouts in flight fail
  *   (infrastructure failures, within `rollout.maxFailureRate`), a rollout being created fails
- *   over to another proxy, and new ones go to the others. It is in again only after `sync`, at
- *   the start of a later step or validation, finds it answering and at the run's policy version
- *   (a restarted proxy starts at version 0: it is paused and resumed at the run's first), so no
+ *   over to another proxy, and new ones go to the others. It is in again once `sync`, at the
+ *   start of a later step or validation, finds it answering and brings it to the run's policy
+ *   version (a restarted proxy starts at version 0: it is paused and resumed at the run's first);
+ *   when every proxy is out, one that answers at the run's version is in again at once. So no
  *   proxy records a call under a version other than the one the engines serve.
  * - Weight updates: `pause` and `resume` act on every proxy that is in, and each must answer
  *   with exactly the version asked. A proxy that answers with an error fails the update with
@@ -61,11 +62,12 @@ export class ProxyPool {
     this.log(`proxy ${member.client.rootUrl} is out (${reason}): its rollouts in flight fail, new ones go to the other proxies until it answers at the start of a step`);
   }
 
-  /** Creates a rollout on the proxy that is in with the fewest rollouts in flight; `release` it when the rollout is done. */
+  /** Creates a rollout on the proxy that is in with the fewest rollouts in flight, failing over while one cannot be reached; `release` it when the rollout is done. */
   async createRollout(body: CreateRolloutBody): Promise<{ proxy: AdminClient; created: CreatedRollout }> {
+    const readmitted = new Set<Member>();
     for (;;) {
-      const member = this.members.filter((m) => m.isIn).reduce<Member | undefined>((best, m) => (best === undefined || m.inFlight < best.inFlight ? m : best), undefined);
-      if (member === undefined) throw new RollcallError('RC_ERR_PROXY_UNREACHABLE', { url: this.urls.join(' or '), detail: 'every proxy is out after a call to it failed (run.log says why); each is tried again at the start of the next step' });
+      const member = this.members.filter((m) => m.isIn).reduce<Member | undefined>((best, m) => (best === undefined || m.inFlight < best.inFlight ? m : best), undefined) ?? (await this.readmit(readmitted));
+      if (member === undefined) throw new RollcallError('RC_ERR_PROXY_UNREACHABLE', { url: this.urls.join(' or '), detail: 'every proxy is out after a call to it failed, and none answers at the run\'s policy version now (run.log says why)' });
       member.inFlight += 1;
       try {
         return { proxy: member.client, created: await member.client.createRollout(body) };
@@ -75,6 +77,23 @@ export class ProxyPool {
         if (!isUnreachable(error)) throw error;
       }
     }
+  }
+
+  /**
+   * With every proxy out, the first that answers at the run's policy version, not paused, is in
+   * again at once (each once per rollout), so one refused connection does not fail every later
+   * rollout of a run with a single proxy. One at another version waits for `sync`.
+   */
+  private async readmit(tried: Set<Member>): Promise<Member | undefined> {
+    for (const member of this.members.filter((m) => !tried.has(m))) {
+      tried.add(member);
+      const status = await this.statusOf(member);
+      if (status === null || status.paused || status.version !== this.servedVersion) continue;
+      member.isIn = true;
+      this.log(`proxy ${member.client.rootUrl} is in again, at policy version ${status.version}`);
+      return member;
+    }
+    return undefined;
   }
 
   release(proxy: AdminClient): void {

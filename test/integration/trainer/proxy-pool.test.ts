@@ -107,9 +107,33 @@ test('with every proxy down, creating a rollout fails with RC_ERR_PROXY_UNREACHA
   await b.close();
   await assert.rejects(pool.createRollout({}), (error: { code?: string; message: string }) => {
     assert.equal(error.code, 'RC_ERR_PROXY_UNREACHABLE');
-    assert.equal(error.message, `Could not reach the proxy at ${a.url} or ${b.url}: every proxy is out after a call to it failed (run.log says why); each is tried again at the start of the next step`);
+    assert.equal(error.message, `Could not reach the proxy at ${a.url} or ${b.url}: every proxy is out after a call to it failed, and none answers at the run's policy version now (run.log says why)`);
     return true;
   });
+  await pool.close();
+});
+
+test('a single proxy that refused a connection is tried again, and taken back at once when it answers at the run\'s version', async () => {
+  let a = await proxyAt();
+  const { pool } = poolOf(a);
+  await pool.moveTo(0, async () => undefined);
+  const port = portOf(a);
+  await a.close();
+  await assert.rejects(pool.createRollout({}), /RC_ERR_PROXY_UNREACHABLE|Could not reach the proxy/);
+  a = await proxyAt(port);
+  assert.equal((await pool.createRollout({ taskId: 'back' })).proxy.rootUrl, a.url, 'at version 0, as the run: in again without waiting for a step');
+
+  // After a learner step the run is at version 1: a restart (version 0) must wait for sync, which brings it to 1.
+  await pool.pause();
+  await pool.resume(1);
+  await a.close();
+  await assert.rejects(pool.createRollout({}), /Could not reach the proxy/);
+  a = await proxyAt(port);
+  await assert.rejects(pool.createRollout({}), /none answers at the run's policy version now/);
+  assert.equal((await policy(a)).version, 0, 'no call was recorded under a version the engines do not serve');
+  await pool.sync();
+  assert.equal((await policy(a)).version, 1);
+  assert.equal((await pool.createRollout({})).proxy.rootUrl, a.url);
   await pool.close();
 });
 
