@@ -22,7 +22,7 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * The trainer's side of the proxy's admin API (DESIGN §1). The trainer reaches an embedded
+ * The trainer's side of the proxy's admin API. The trainer reaches an embedded
  * proxy and an external one the same way: over HTTP with the admin token. A call that cannot
  * reach the proxy fails with RC_ERR_PROXY_UNREACHABLE and tells `onUnreachable` (the proxy pool
  * stops sending rollouts there).

@@ -120,6 +120,13 @@ test('a run spread over two proxies: rollouts on each, samples read back from th
   for (const store of stores) store.close();
   assert.ok(rows >= 8, `${rows} rows trained`);
 
+  // One export over both databases holds every rollout of the run.
+  const out = join(dir, 'spread.jsonl');
+  const exported = await run(process.execPath, [CLI, 'export', '--db', files[0]!, '--db', files[1]!, '--out', out], { cwd: dir });
+  assert.match(exported.stderr, /samples from 16 rollouts in 2 databases/);
+  const exportedIds = new Set(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { rolloutId: string }).rolloutId));
+  assert.deepEqual([...exportedIds].sort(), [...a, ...b].map((r) => r.id).sort());
+
   for (const proxy of proxies) assert.deepEqual((await proxy.admin('GET', '/admin/policy')).body, { version: 2, paused: false, inFlight: 0, waiting: 0, pausedAt: null });
   const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   assert.deepEqual(metrics.map((m) => m['policy/version']), [1, 2]);
