@@ -24,7 +24,7 @@ import torch
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.policy import NativePolicy
 from rollcall_worker.native.random_checkpoint import SHAPES, config_dict, write_random_checkpoint
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import Hyper
 from rollcall_worker.worker import build_worker
@@ -54,7 +54,7 @@ def measure(folder: Path, vocab: int, device: torch.device, dtype: str, rows: in
     sequences = []
     for i in range(rows):
         ids = torch.randint(3, vocab, (prompt,), generator=generator).tolist()
-        sequences.append(Sequence(i, ids, SamplingParams(max_tokens=tokens, seed=i, ignore_eos=True), make_generator(i, device),
+        sequences.append(Sequence(i, ids, SamplingParams(max_tokens=tokens, seed=i, ignore_eos=True), SeededDraws(i),
                                   TextTracker(worker.tokenizer, ids, True), events, frozenset()))
     worker.scheduler.submit(sequences)
     while worker.scheduler.pending:

@@ -32,7 +32,8 @@ class KvStore(Protocol):
 class AttentionPlan:
     """How the tokens of one forward attend.
 
-    `allowed` `[B, 1, Tq, Tk]`: which keys each query may see. Without a cache the keys are the
+    `allowed` `[B, 1, Tq, Tk]`: which keys each query may see (boolean, or an additive 0 / −inf
+    mask). Without a cache the keys are the
     forward's own tokens. With one, each new token's key/value is first written at its slot
     (`write_slots` `[B, Tq]`, padding pointed at a scratch slot); then, when `read_slots` `[B, Tk]`
     is given, keys/values are gathered from those slots (decode), otherwise the forward's own
