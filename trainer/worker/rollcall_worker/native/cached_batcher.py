@@ -28,6 +28,7 @@ import torch
 from ..sequence import ErrorEvent, Sequence
 from .decode_graphs import DecodeGraphs, decode_forward
 from .kv_cache import BLOCK_SIZE, CacheEntry, KvCache, bytes_per_token
+from .fused_lm import FusedLM
 from .model import AttentionPlan, CausalLM
 from .policy import NativePolicy
 
@@ -35,7 +36,7 @@ log = logging.getLogger("rollcall_worker.generation")
 
 
 class CachedBatcher:
-    def __init__(self, model: Callable[[], CausalLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
+    def __init__(self, model: Callable[[], CausalLM | FusedLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
                  graphs: DecodeGraphs | None = None) -> None:
         self._model = model
         self._graphs = graphs

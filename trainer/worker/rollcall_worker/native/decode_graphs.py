@@ -25,6 +25,7 @@ from typing import Any, Callable
 import torch
 
 from .kv_cache import KvCache
+from .fused_lm import FusedLM
 from .model import AttentionPlan, CausalLM
 
 log = logging.getLogger("rollcall_worker.generation")
@@ -45,7 +46,7 @@ class _Graph:
     logits: torch.Tensor | None = None
 
 
-def decode_forward(model: CausalLM, cache: KvCache, inputs: torch.Tensor, width: int) -> torch.Tensor:
+def decode_forward(model: CausalLM | FusedLM, cache: KvCache, inputs: torch.Tensor, width: int) -> torch.Tensor:
     """Next-token logits `[B, V]` of a decode step. `inputs` `[3, B]` (device): each row's last
     token, its position (its cached length; −1 = a padding row) and its cache row; `width`: the
     context columns to gather (at least the longest position + 1)."""
@@ -78,7 +79,7 @@ class DecodeGraphs:
         self._pool: Any = None
         self.enabled = True
 
-    def run(self, model: CausalLM, inputs: list[list[int]], width: int) -> torch.Tensor | None:
+    def run(self, model: CausalLM | FusedLM, inputs: list[list[int]], width: int) -> torch.Tensor | None:
         """Decode logits `[B, V]` by replaying the bucket's graph, or None (run it eagerly).
         `inputs`: the host's `[3, B]` lists of tokens, positions and cache rows."""
         rows = len(inputs[0])
@@ -97,7 +98,7 @@ class DecodeGraphs:
         graph.replay()
         return graph.logits[:rows]
 
-    def _capture(self, model: CausalLM, rows: int, width: int) -> _Graph | None:
+    def _capture(self, model: CausalLM | FusedLM, rows: int, width: int) -> _Graph | None:
         inputs = torch.zeros((3, rows), dtype=torch.long, device=self._cache.keys.device)
         inputs[1] = -1  # all padding until a replay fills it
         graph = _Graph(inputs=inputs)
