@@ -2,14 +2,15 @@
 
     PYTHONPATH=trainer/worker /usr/bin/python3 bench/worker-generation/bench.py [--device cpu|cuda]
         [--shapes small-policy,qwen2-0.5b] [--concurrency 1,32,128] [--engines …]
-        [--json FILE] [--markdown FILE] [--results bench/RESULTS.md] [--budget-s S]
+        [--json FILE] [--markdown FILE] [--results bench/RESULTS.md] [--budget-s S] [--cells shape:engine[:c/c],…]
 
 For each model shape (random weights, written as a Hugging Face folder and loaded the way the
-worker loads `--model`) and each path (drivers.py), one warm-up wave, then one timed wave per
-concurrency: completion tokens/s = tokens produced / wave wall time; time to first token (TTFT)
+worker loads `--model`) and each path (drivers.py), per concurrency one warm-up wave (same batch
+size and prompt length, 4 tokens: a decode graph is captured there), then one timed wave:
+completion tokens/s = tokens produced / wave wall time; time to first token (TTFT)
 = each request's first token after the wave's submission (p50 and max over the wave). The JSON is
 rewritten after every cell, so a run cut short keeps what it measured; cells run in `ORDER`
-(most wanted first) and `--budget-s` skips those left once it is spent (listed as skipped).
+(most wanted first; `--cells` picks others) and `--budget-s` skips those left once it is spent (listed as skipped).
 
 Plans (token counts) per device: CUDA uses the issue's shape for both models (256-token prompts,
 128 sampled tokens). The CPU plan shrinks them (printed in the results): a 2-core CPU without a
@@ -57,8 +58,18 @@ reference; the 0.5B no-cache path on CUDA runs at concurrency 1 and 32 only (~14
 METHOD = ("One wave per cell: `concurrency` requests submitted at once to the worker's generation scheduler in-process "
           "(no HTTP), random prompt ids, temperature 1, EOS ignored so every request samples exactly its token count. "
           "Completion tokens/s = all tokens of the wave / wave wall time; TTFT = time from submission to each request's "
-          "first token (p50, max). A warm-up wave precedes each path. The worker's default precision: fp32 master weights, "
+          "first token (p50, max). A warm-up wave of the same batch size and prompt length (4 tokens each) precedes each "
+          "timed wave, so CUDA graphs are captured before it. The worker's default precision: fp32 master weights, "
           "bf16 autocast on CUDA, fp32 on CPU; `hf-generate` runs the bf16 model.")
+
+
+def cells(spec: str) -> list[tuple[str, str, tuple[int, ...] | None]]:
+    """`--cells`: `qwen2-0.5b:cached-graphs:1/32/128,small-policy:recompute-hf:32` → ORDER's form."""
+    chosen = []
+    for item in spec.split(","):
+        name, engine, *counts = item.split(":")
+        chosen.append((name, engine, tuple(int(c) for c in counts[0].split("/")) if counts else None))
+    return chosen
 
 
 def available_engines(device: torch.device) -> set[str]:
@@ -106,11 +117,13 @@ def bench_group(name: str, folder: Path, device: torch.device, engine: str, plan
             worker = scheduler_worker(engine, folder, device, "bf16", max(concurrencies), max(concurrencies) * per_sequence)
             worker.scheduler.start()
             try:
-                run_wave(worker, engine, prompts(vocab, 2, prompt_tokens, seed=99), 4, seed=7)  # warm-up
                 for c in concurrencies:
                     if time.monotonic() > deadline:
                         record({"engine": engine, "concurrency": c, "error": "skipped (time budget)"})
                         continue
+                    # Warm-up at this batch and prompt size: the decode graph of its bucket is captured
+                    # here (once per process in a worker), not inside the timed wave.
+                    run_wave(worker, engine, prompts(vocab, c, prompt_tokens, seed=99), 4, seed=7)
                     wave = run_wave(worker, engine, prompts(vocab, c, prompt_tokens, seed=c), max_tokens, seed=1)
                     record({**asdict(wave), "tokens_per_s": wave.tokens_per_s})
             finally:
@@ -131,6 +144,8 @@ def main() -> int:
     parser.add_argument("--markdown", type=Path, default=None)
     parser.add_argument("--results", type=Path, default=None, help="replace this device's section of a RESULTS.md")
     parser.add_argument("--budget-s", type=float, default=3600.0)
+    parser.add_argument("--cells", default=None, help="run only these, in order: comma list of shape:engine[:c/c/…] "
+                        "(default: the device's ORDER)")
     args = parser.parse_args()
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device)
     deadline = time.monotonic() + args.budget_s
@@ -166,7 +181,7 @@ def main() -> int:
             folders[name] = write_random_checkpoint(Path(tmp) / name, config_dict(shape.pop("model_type"), **shape), seed=0, dtype=torch.bfloat16)
             entries[name] = {"name": name, "description": DESCRIPTIONS[name], "prompt_tokens": prompt_tokens, "max_tokens": max_tokens, "cells": []}
             result["shapes"].append(entries[name])
-        for name, engine, chosen in ORDER[device.type]:
+        for name, engine, chosen in cells(args.cells) if args.cells else ORDER[device.type]:
             if name not in entries or engine not in wanted & available:
                 continue
             prompt_tokens, max_tokens, concurrencies = PLANS[device.type][name]

@@ -86,10 +86,10 @@ def main() -> int:
                 results.append({"shape": args.shape, **measure(folder, shape["vocab_size"], torch.device(args.device), dtype,
                                                               args.rows, args.prompt_tokens, args.sampled_tokens, graphs)})
                 print(json.dumps(results[-1]), flush=True)
+                if args.out:  # after each variant: a run cut short keeps what it measured
+                    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
                 if torch.cuda.is_available():
                     torch.cuda.empty_cache()
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0 if all(r["within_bound"] for r in results) else 1
 
 
