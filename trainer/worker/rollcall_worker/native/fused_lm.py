@@ -2,11 +2,13 @@
 
 A decode step moves one token per sequence, so its time is the number and size of its kernels,
 not arithmetic. Per layer this forward runs one matmul for q, k and v (their weights stacked
-row-wise) and one for the MLP's gate and up; rotates q and k together; and takes biases already
-in the weights' dtype (autocast would cast them at every call). The final norm and LM head see
-only the kept positions. Everything else — norms, residual dtypes, rotary tables, attention and
-the KV cache — is `model.py`'s own code in the same order, so the logits equal the unfused
-forward's up to the summation order inside the matmuls (`test_generation_weights.py`).
+row-wise) and one for the MLP's gate and up; rotates q and k together; takes biases already in
+the weights' dtype (autocast would cast them at every call); and normalises the fp32 residual
+stream with `F.rms_norm` where torch has it (one kernel on CUDA instead of seven, the same
+arithmetic). The final norm and LM head see only the kept positions. Everything else — q/k
+norms, residual dtypes, rotary tables, attention and the KV cache — is `model.py`'s own code in
+the same order, so the logits equal the unfused forward's up to the summation order inside the
+matmuls and norms (`test_generation_weights.py`).
 
 The tensors are owned by `generation_weights.GenerationWeights`, which fills and refreshes them.
 """
@@ -21,6 +23,18 @@ import torch.nn.functional as F
 from .config import ModelConfig
 from .layers import RMSNorm, rotary_tables
 from .model import AttentionPlan, attend_planned
+
+
+HAS_RMS_NORM = hasattr(F, "rms_norm")  # torch ≥ 2.4; one fused kernel on CUDA instead of seven
+
+
+def normalize(norm: RMSNorm, h: torch.Tensor) -> torch.Tensor:
+    """`norm(h)` of the residual stream. When h has the weight's dtype (fp32 masters: the stream
+    is fp32), `RMSNorm`'s arithmetic is exactly `F.rms_norm`'s, computed in fp32 with autocast off."""
+    if not HAS_RMS_NORM or h.dtype != norm.weight.dtype:
+        return norm(h)
+    with torch.autocast(h.device.type, enabled=False):
+        return F.rms_norm(h, (h.shape[-1],), norm.weight, norm.eps)
 
 
 @dataclass
@@ -55,11 +69,11 @@ class FusedLM:
         # `rotate`'s cat(−x₂, x₁)·sin as cat(x₂, x₁)·(−sin₁, sin₂): the same products, one kernel fewer per layer.
         cos, sin = cos.unsqueeze(2), torch.cat((-sin[..., :half], sin[..., half:]), dim=-1).unsqueeze(2)
         for index, layer in enumerate(self.layers):
-            h = h + self._attention(index, layer, layer.input_norm(h), cos, sin, plan)
-            h = h + self._mlp(layer, layer.post_norm(h))
+            h = h + self._attention(index, layer, normalize(layer.input_norm, h), cos, sin, plan)
+            h = h + self._mlp(layer, normalize(layer.post_norm, h))
         if keep_last:
             h = h[:, -keep_last:, :]
-        return F.linear(self.norm(h), self.lm_head)
+        return F.linear(normalize(self.norm, h), self.lm_head)
 
     def _attention(self, index: int, layer: FusedLayer, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
                    plan: AttentionPlan) -> torch.Tensor:
