@@ -1,13 +1,14 @@
 """Picks the quickstart's policy among the candidates build-quickstart-policy.sh built.
 
-    python3 scripts/small-policy/pick_policy.py OUT "BUILD COMMAND"
+    python3 scripts/small-policy/pick_policy.py WORK OUT "BUILD COMMAND"
 
 The quickstart validates on the training templates with held-out numbers at temperature 1, and
 its curve should start at 0.3–0.5 so that GRPO has room to show (and the 10-minute CPU run can
 reach 0.75). Among the candidates whose `sampled_t1/heldout_numbers` success lies in that band,
 the smallest model wins (the CPU quickstart generates and trains faster), then the one nearest
-0.4; when none does, the one nearest 0.4. Copies it to OUT/model and writes OUT/summary.json: the
-chosen build's summary plus every candidate's numbers and the reason.
+0.4; when none does, the one nearest 0.4. Copies it from WORK to OUT/model and writes
+OUT/summary.json: the chosen build's summary plus every candidate's numbers, flags, log tail and
+the reason.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ BAND = (0.3, 0.5)
 TARGET = 0.4
 
 
-def row(name: str, flags: str, summary: dict) -> dict:
+def row(name: str, flags: str, summary: dict, log: list[str]) -> dict:
     ev = summary["eval"]
     return {
         "name": name,
         "flags": flags,
+        "log_tail": log,
         "params_M": summary["model"]["params_M"],
         "disk_MB": summary["model"].get("disk_MB"),
         "t1_heldout_numbers": ev["sampled_t1/heldout_numbers"]["success"],
@@ -46,19 +48,25 @@ def choose(rows: list[dict]) -> tuple[dict, str]:
     return best, f"no candidate in {BAND}; nearest to {TARGET} ({best['t1_heldout_numbers']:.3f})"
 
 
+def _tail(path: Path, lines: int) -> list[str]:
+    return path.read_text(errors="replace").splitlines()[-lines:] if path.exists() else []
+
+
 def main() -> None:
-    out, command = Path(sys.argv[1]), sys.argv[2]
-    flags = dict(line.split(": ", 1) for line in (out / "candidates" / "flags.txt").read_text().splitlines() if ": " in line)
-    summaries = {name: json.loads((out / "candidates" / name / "summary.json").read_text())
-                 for name in flags if (out / "candidates" / name / "summary.json").exists()}
+    work, out, command = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    flags = dict(line.split(": ", 1) for line in (work / "flags.txt").read_text().splitlines() if ": " in line)
+    summaries = {name: json.loads((work / name / "summary.json").read_text()) for name in flags if (work / name / "summary.json").exists()}
+    for name in flags:
+        if name not in summaries:
+            print(f"{name} failed:\n" + "\n".join(_tail(work / f"{name}.log", 30)))
     if not summaries:
-        raise SystemExit("no candidate finished; see OUT/candidates/*.log")
-    rows = [row(name, flags[name], s) for name, s in summaries.items()]
+        raise SystemExit(f"no candidate finished; logs in {work}")
+    rows = [row(name, flags[name], s, _tail(work / f"{name}.log", 12)) for name, s in summaries.items()]
     best, why = choose(rows)
     target = out / "model"
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(out / "candidates" / best["name"] / "model", target)
+    shutil.copytree(work / best["name"] / "model", target)
     summary = {"chosen": best["name"], "why": why, "build_command": command, "candidates": rows, **summaries[best["name"]]}
     summary["model"]["folder"] = "model"
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
