@@ -66,7 +66,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const m = summary.lastMetrics;
     if (summary.stopped) process.exitCode = 130;
     process.stdout.write(
-      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
+      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}${summary.outOfTime ? ` (time budget of ${config.schedule.maxMinutes} min reached)` : ''}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
     );
   } catch (error) {
     reportFailure('train', error, { runLog, runDir: run.dir });
