@@ -1,6 +1,6 @@
 /**
  * Reference floor for the throughput cells: the thinnest Node hop that can sit where the proxy
- * sits (performance.md §4 "floor A"): node:http in, one undici Pool out, request and response
+ * sits: node:http in, one undici Pool out, request and response
  * bytes piped through untouched, nothing parsed, validated or recorded. What it reaches on the
  * same rig shows how much of the gap to direct any Node proxy pays before doing real work.
  *
@@ -27,7 +27,7 @@ async function forward(pool: Pool, req: IncomingMessage, res: ServerResponse): P
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { upstream: { type: 'string' }, port: { type: 'string', default: '0' } } });
   if (values.upstream === undefined) throw new Error('--upstream URL is required');
-  // Unlimited in practice: a pool capped below the clients in flight queues them (performance.md §4).
+  // Unlimited in practice: a pool capped below the clients in flight queues them until they time out.
   const pool = new Pool(values.upstream, { connections: 4096, keepAliveTimeout: 30_000 });
   const server = createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
     forward(pool, req, res).catch(() => {

@@ -4,7 +4,7 @@
  * follow vLLM >= 0.10.2 with `return_token_ids: true` and `logprobs: true, top_logprobs: 0`.
  */
 
-/** Prompt and completion lengths of one body profile (performance.md §5: S, M). */
+/** Prompt and completion lengths of one body profile (S, M: bench/README.md). */
 export type BodySize = { promptTokens: number; completionTokens: number };
 
 export const BODY_SIZES = {

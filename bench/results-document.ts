@@ -102,7 +102,7 @@ export function resultTables(r: BenchResults): string {
     '**Targets of the issue**',
     verdictTable(v.issue),
     floorContext(r),
-    '**Other goals from performance.md §5 (informative)**',
+    '**Other goals (informative)**',
     verdictTable(v.other),
   ].join('\n\n');
 }
@@ -143,7 +143,7 @@ was measured in that one run; rerun the bench to refresh this file.
   *capture off* = the same app and routes with \`calls.insert\`/\`calls.markAborted\` replaced by no-ops, so the only
   difference is the SQLite write (request/response parsing and the capture extraction still run in both).
   *floor* = \`bench/floor-proxy.ts\`, node:http + one undici Pool piping bytes through, nothing parsed or recorded:
-  the thinnest Node hop, for reference (performance.md §4 "floor A"). The proxy children run under tsx (sources, not dist/), pinned to core 0, in chat mode (the pass-through path; the
+  the thinnest Node hop, for reference. The proxy children run under tsx (sources, not dist/), pinned to core 0, in chat mode (the pass-through path; the
   mock has no \`/tokenize\`, and the child sets \`engine.mode: chat\` where the config has that key).
 - **Rollouts**: 512 rollouts per proxy for the load cells (wrk cycles over their keys), one more per c=1 probe.
 - **(a)** c=1, one keep-alive connection, sequential requests timed with performance.now() to the last body byte:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CPU tests of the Python GPU worker (trainer/worker), with the standard library's unittest.
 # Needs torch for the chosen interpreter (CI: Debian's python3-torch for /usr/bin/python3).
-# Exits non-zero when torch is missing or any test fails; ends with "N passed, N failed".
+# Runs the suite twice: with the tiny pure-torch policy (the no-cache generator the transformers path
+# uses) and with a tiny native Qwen2 (the KV-cache generator); ROLLCALL_TEST_POLICY=tiny|native runs one.
+# Exits non-zero when torch is missing or any test fails; each run ends with "N passed, N failed".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PYTHON:-/usr/bin/python3}"
@@ -16,4 +18,9 @@ fi
 cd "$root"
 export PYTHONDONTWRITEBYTECODE=1
 export PYTHONPATH="$root/trainer/worker:$root/test/worker${PYTHONPATH:+:$PYTHONPATH}"
-exec "$python" test/worker/run_tests.py
+status=0
+for policy in ${ROLLCALL_TEST_POLICY:-tiny native}; do
+  echo "== worker tests, $policy policy"
+  ROLLCALL_TEST_POLICY="$policy" "$python" test/worker/run_tests.py || status=1
+done
+exit "$status"

@@ -58,7 +58,7 @@ export function storableIds(ids: readonly unknown[]): number[] {
 }
 
 /**
- * The invariants a trainable call must meet (DESIGN §3), the same in both modes. Returns why the
+ * The invariants a trainable call must meet, the same in both modes. Returns why the
  * call cannot be trained on, or null when it can. Ids always come from the engine and must be
  * token ids (integers within the vocabulary: `idBound`, the vocabulary size where the engine
  * tells it, else int32); ids, logprobs and usage must agree in length; every choice must have

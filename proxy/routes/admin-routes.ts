@@ -61,7 +61,7 @@ export function callView(call: StoredCall) {
 
 export const rolloutView = (record: RolloutRecord) => ({ ...record, rolloutId: record.id });
 
-/** Admin routes (DESIGN §1); the admin guard is installed by the caller. */
+/** Admin routes: create, close, list and read rollouts with their calls and samples; the admin guard is installed by the caller. */
 export function adminRoutes(deps: AdminDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/admin/rollouts', async (request, reply) => {

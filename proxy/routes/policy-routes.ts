@@ -6,7 +6,7 @@ import type { PolicyGate } from '../policy/policy-gate.ts';
 const PauseBodySchema = z.strictObject({ drainTimeoutMs: z.number().int().positive().optional() });
 const ResumeBodySchema = z.strictObject({ version: z.number().int().min(0).optional() });
 
-/** Weight-update window (DESIGN §4): pause, drain, bump the version, resume. Admin only. */
+/** Weight-update window: pause, drain, bump the version, resume. Admin only. */
 export function policyRoutes(policy: PolicyGate, defaultDrainTimeoutMs: number) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/admin/policy', async () => policy.status());

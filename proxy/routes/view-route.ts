@@ -6,7 +6,7 @@ import { storeView } from '../../view/store-view.ts';
 
 export const VIEW_PREFIX = '/view';
 
-/** The log view of this proxy's database at `/view`, behind the admin token (DESIGN §6, view/README.md). */
+/** The log view of this proxy's database at `/view`, behind the admin token (view/README.md). */
 export function viewRoute(deps: { store: Store; config: ProxyConfig; adminToken: string; logger: Logger }) {
   const view = storeView({
     store: deps.store,

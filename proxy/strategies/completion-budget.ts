@@ -4,7 +4,7 @@ import type { ChatCall } from './call-strategy.ts';
  * Completion-length policy: a generation request never leaves its length to the engine's
  * default. vLLM's `/v1/completions` stops at 16 tokens without `max_tokens`, and on chat the
  * default is the context left or a smaller `max_new_tokens` from the model's generation_config
- * (`get_max_tokens` in `vllm/entrypoints/utils.py`, engine-protocols.md §1.2, §1.8). The budget
+ * (`get_max_tokens` in `vllm/entrypoints/utils.py`). The budget
  * is the smallest of what the client asked for, the rollout's cap for each choice (the per-turn
  * cap and its share of the total budget), and the context left after the prompt. A prompt that already fills the context gets a budget of 1, so the
  * engine answers with its own context-length error instead of a silent default.

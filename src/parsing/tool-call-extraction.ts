@@ -16,7 +16,7 @@ import { findNextBlock } from './tag-search.ts';
  *   non-blank text after a call so that nothing the model wrote disappears from the message.
  * - Any malformed block (the dialect rejects it, or it is never closed) makes the whole text plain
  *   content with no tool calls, like vLLM, but reported in `malformed` instead of only logged, so
- *   the proxy can flag the call and count it (peer-lessons §2.4).
+ *   the proxy can flag the call and count it rather than train on a silently dropped call.
  */
 
 /** True when a segment carries something other than whitespace, i.e. belongs in `content`. */

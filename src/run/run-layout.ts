@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * The run folder's layout (DESIGN §6): `runs/<project>/<experiment>-<timestamp>/` holds the
+ * The run folder's layout: `runs/<project>/<experiment>-<timestamp>/` holds the
  * resolved config, metrics, TensorBoard events, checkpoints, exported batches, the trajectory
  * database and the run log. The trainer writes it; the log view reads it. Both take the names
  * from here.

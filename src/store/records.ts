@@ -55,7 +55,7 @@ export type CallFlags = {
 
 export type Usage = { promptTokens: number; completionTokens: number; totalTokens: number };
 
-/** One recorded call, committed when the call ends (DESIGN §3). */
+/** One recorded call, committed when the call ends (completed, failed or aborted). */
 export type CallRecord = {
   rolloutId: string;
   seq: number;

@@ -6,7 +6,7 @@ import { validateSampleOptions } from './sample-caps.ts';
 import type { RolloutSamples, SampleCall, SampleOptions } from './sample-types.ts';
 
 /**
- * Samples from a finished rollout's calls (DESIGN §5). The merge policy:
+ * Samples from a finished rollout's calls. The merge policy:
  *
  * 1. Only completed calls with prompt ids and at least one choice take part. Failed and aborted
  *    calls are dropped entirely (their answer never reached the agent, nothing was built on it,

@@ -1,5 +1,5 @@
 /**
- * The samples library (DESIGN §5): recorded calls of a finished rollout → token-exact training
+ * The samples library: recorded calls of a finished rollout → token-exact training
  * samples. Pure functions, used by the trainer and the viewer; the merge policy is stated in
  * `build-samples.ts`.
  */

@@ -2,8 +2,8 @@ import type { RolloutSamples } from './sample-types.ts';
 
 /**
  * Flat metrics of the samples of one or more rollouts, for the run log: merged vs forked calls,
- * drift and truncation counts and token totals (peer lesson: expose merged/split/mismatch counts,
- * they catch mask and drift regressions first). Keys are prefixed `samples/`.
+ * drift and truncation counts and token totals (merged/split/mismatch counts catch mask and drift
+ * regressions first). Keys are prefixed `samples/`.
  */
 
 /**

@@ -1,7 +1,7 @@
 import type { CallStatus, ChoiceCapture } from '../store/records.ts';
 
 /**
- * Inputs and outputs of the samples library (DESIGN §5): recorded calls of one finished rollout
+ * Inputs and outputs of the samples library: recorded calls of one finished rollout
  * in, token-exact training samples with loss masks and engine logprobs out. The rules that turn
  * one into the other are stated at the top of `build-samples.ts`.
  */

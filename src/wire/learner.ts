@@ -1,7 +1,7 @@
 /**
- * The learner's contract (DESIGN §7): what the trainer sends to `POST /train/step` of the worker
- * (`trainer/worker/rollcall_worker/train_request.py` validates the same shapes) or any learner
- * speaking it. Arrays are per token of `tokens`.
+ * The learner's contract (trainer/worker/README.md): what the trainer sends to `POST /train/step`
+ * of the worker (`trainer/worker/rollcall_worker/train_request.py` validates the same shapes) or
+ * any learner speaking it. Arrays are per token of `tokens`.
  */
 
 /**
@@ -35,7 +35,7 @@ export type TrainSample = {
   sampling: SampleSampling;
 };
 
-/** How per-token losses become one number (rl-algorithms.md §2.4, verl `loss_agg_mode`). */
+/** How per-token losses become one number (verl `loss_agg_mode`, `agg_loss` in `verl/trainer/ppo/core_algos.py`). */
 export const LOSS_AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
 export type LossAggregation = (typeof LOSS_AGGREGATIONS)[number];
 

@@ -1,7 +1,8 @@
 /**
  * The non-streaming `chat.completion` body with vLLM's 2026 field set and order, nulls included
- * (engine-protocols.md §1.3/§1.6): top-level `prompt_token_ids` only with `return_token_ids`,
- * per-choice `token_ids`, `message.tool_calls` always a list, `reasoning` (no `reasoning_content`).
+ * (`chat_completion_full_generator` in `vllm/entrypoints/openai/chat_completion/serving.py`):
+ * top-level `prompt_token_ids` only with `return_token_ids`, per-choice `token_ids`,
+ * `message.tool_calls` always a list, `reasoning` (no `reasoning_content`).
  */
 import type { PreparedChat } from './chat-request.ts';
 import { type ChatLogprobEntry, chatLogprobEntries } from './logprobs-format.ts';

@@ -1,6 +1,6 @@
 /**
  * The `chat.completion.chunk` events of a streamed chat completion, as vLLM's
- * `chat_completion_stream_generator` emits them (engine-protocols.md §1.5/§1.7):
+ * `chat_completion_stream_generator` (`vllm/entrypoints/openai/chat_completion/serving.py`) emits them:
  *
  * 1. per choice a first chunk `delta: {role: "assistant", content: ""}`, `logprobs: null`,
  *    `finish_reason: null`, chunk-level `prompt_token_ids` (null unless `return_token_ids`);

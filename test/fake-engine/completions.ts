@@ -1,9 +1,10 @@
 /**
- * `/v1/completions` (engine-protocols.md §1.8): token-id or text prompts, `max_tokens` defaulting to
- * 16, `logprobs` as an int giving the legacy `{text_offset, token_logprobs, tokens, top_logprobs}`,
- * and per choice `token_ids`, `prompt_token_ids`, `prompt_logprobs`. Choices run across
- * prompts × n. Stream chunks carry every field (null when unused, `exclude_unset=False`),
- * `prompt_token_ids` only on a choice's first chunk, delta `token_ids` on each.
+ * `/v1/completions` (vLLM `vllm/entrypoints/openai/completion/{protocol,serving}.py`): token-id
+ * or text prompts, `max_tokens` defaulting to 16, `logprobs` as an int giving the legacy
+ * `{text_offset, token_logprobs, tokens, top_logprobs}`, and per choice `token_ids`,
+ * `prompt_token_ids`, `prompt_logprobs`. Choices run across prompts × n. Stream chunks carry
+ * every field (null when unused, `exclude_unset=False`), `prompt_token_ids` only on a choice's
+ * first chunk, delta `token_ids` on each.
  */
 import { usageOf } from './chat-response.ts';
 import { type CompletionPrompt, readCompletionPrompts } from './completion-prompts.ts';

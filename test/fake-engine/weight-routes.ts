@@ -1,5 +1,6 @@
 /**
- * vLLM's weight-update routes (engine-protocols.md §1.13, trap 9):
+ * vLLM's weight-update routes (`vllm/entrypoints/serve/lora/api_router.py` and the dev-mode
+ * routers under `vllm/entrypoints/serve/dev/`), each behind the gate vLLM puts it behind:
  *
  * - `POST /v1/load_lora_adapter`, `POST /v1/unload_lora_adapter` exist only when the server runs
  *   with `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True` (here `runtimeLoraUpdating`); success is 200

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /**
- * A learner double speaking the worker's HTTP contract (DESIGN §7) exactly: it validates every
+ * A learner double speaking the worker's HTTP contract (`src/wire/learner.ts`) exactly: it validates every
  * sample as the real worker does, "trains" by counting, bumps the policy version, writes and
  * reads checkpoints as files, and writes serving weights (`POST /weights`) as a folder holding
  * `fake-weights.json` with their policy version.

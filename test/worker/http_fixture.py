@@ -13,11 +13,13 @@ from worker_fixture import tiny_worker
 
 
 class ServedWorker:
-    def __init__(self, seed: int = 0, **options: Any) -> None:
+    def __init__(self, seed: int = 0, start_scheduler: bool = True, **options: Any) -> None:
+        """`start_scheduler=False`: the test steps `worker.scheduler` itself (deterministic order)."""
         self.worker: Worker = tiny_worker(seed, **options)
         self.server = build_server(self.worker, "127.0.0.1", 0)
         self.port = self.server.server_address[1]
-        self.worker.scheduler.start()
+        if start_scheduler:
+            self.worker.scheduler.start()
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 

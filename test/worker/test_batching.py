@@ -20,7 +20,6 @@ class BatchingTest(unittest.TestCase):
     def post(self, prompt: str, max_tokens: int, results: dict, key: str) -> None:
         body = {"prompt": TOK.encode(prompt, False), "max_tokens": max_tokens, "ignore_eos": True, "return_token_ids": True, "seed": 1}
         results[key] = self.served.json("POST", "/v1/completions", body)
-        results[key + "_at"] = time.monotonic()
 
     def wait_pending(self, count: int) -> None:
         deadline = time.monotonic() + 10
@@ -44,17 +43,31 @@ class BatchingTest(unittest.TestCase):
         self.assertEqual(scheduler.forward_count - before, 12)  # 3 + 12 tokens in 12 forwards
 
     def test_a_request_arriving_mid_flight_joins_and_finishes_first(self) -> None:
-        results = {}
+        # The test steps the scheduler itself, so the order is what the server did, not a race
+        # between client threads' clocks.
+        self.served.close()
+        self.served = ServedWorker(seed=5, start_scheduler=False)
+        scheduler, results = self.served.worker.scheduler, {}
         long_thread = threading.Thread(target=self.post, args=("<|user|>long\n", 120, results, "long"))
         long_thread.start()
         self.wait_pending(1)
-        while self.served.worker.scheduler.forward_count < 3:
-            time.sleep(0.002)
-        self.post("<|user|>short\n", 2, results, "short")
-        long_thread.join(60)
-        self.assertLess(results["short_at"], results["long_at"])
+        for _ in range(3):
+            scheduler.step()
+        short_thread = threading.Thread(target=self.post, args=("<|user|>short\n", 2, results, "short"))
+        short_thread.start()
+        self.wait_pending(2)
+        scheduler.step()
+        scheduler.step()  # the short request's two tokens: it joined at the next step
+        short_thread.join(30)
+        self.assertIn("short", results, "the short request did not finish within its two steps")
+        self.assertEqual(len(results["short"][1]["choices"][0]["token_ids"]), 2)
+        self.assertTrue(long_thread.is_alive(), "the long request needs more steps")
+        self.assertEqual(scheduler.pending, 1)
+        while scheduler.pending:
+            scheduler.step()
+        long_thread.join(30)
         self.assertEqual(len(results["long"][1]["choices"][0]["token_ids"]), 120)
-
+        self.assertEqual(scheduler.forward_count, 120)  # the short one rode along in steps 4 and 5
 
 if __name__ == "__main__":
     unittest.main()

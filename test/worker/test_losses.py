@@ -1,4 +1,4 @@
-"""Loss terms against hand-computed values (rl-algorithms.md §2.1, §2.4, §2.5)."""
+"""Loss terms against hand-computed values (PPO dual clip, loss aggregation, truncated IS)."""
 
 import math
 import unittest

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import queue
+from pathlib import Path
+
+import torch
 
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.sampling import SamplingParams, make_generator
@@ -10,10 +14,29 @@ from rollcall_worker.scoring import SampleScoring
 from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import TrainSample
 from rollcall_worker.worker import Worker, build_worker
-from tiny_policy import CharTokenizer, TinyPolicy
+from rollcall_worker.native.safetensors_io import read_folder
+from native_fixture import tiny_native_policy
+from tiny_policy import EOS, VOCAB, CharTokenizer, TinyPolicy
+
+POLICY = os.environ.get("ROLLCALL_TEST_POLICY", "tiny")
+"""Which model the suite's workers run: `tiny` (TinyPolicy, the no-cache generator, as the
+transformers path generates) or `native` (a tiny native Qwen2 with the KV-cache batcher).
+scripts/test-worker.sh runs the suite once with each."""
+
+
+def weight_files() -> list[str]:
+    """What `save_weights` of the suite's policy writes (besides the tokenizer's file)."""
+    return ["config.json", "generation_config.json", "model.safetensors"] if POLICY == "native" else ["tiny-model.pt"]
+
+
+def saved_weights(path: Path) -> dict[str, torch.Tensor]:
+    """The tensors a `save_weights` folder of the suite's policy holds, by parameter name."""
+    return read_folder(path) if POLICY == "native" else torch.load(path / "tiny-model.pt")
 
 
 def tiny_worker(seed: int = 0, **options) -> Worker:
+    if POLICY == "native":
+        return build_worker(tiny_native_policy(seed, len(VOCAB), EOS), CharTokenizer(), "tiny", **options)
     return build_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", **options)
 
 

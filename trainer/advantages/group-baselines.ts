@@ -1,5 +1,7 @@
 /**
- * Per-group outcome advantages (rl-algorithms.md §1.1–§1.4). Given the rewards of a group's
+ * Per-group outcome advantages: GRPO (arXiv 2402.03300), Dr. GRPO (arXiv 2503.20783), RLOO
+ * (arXiv 2402.14740), REINFORCE++-baseline (arXiv 2501.03262), as verl's
+ * `verl/trainer/ppo/core_algos.py` computes them. Given the rewards of a group's
  * members, each estimator returns the map reward → advantage; every member with the same reward
  * gets the same advantage, so callers can apply it per rollout whatever counts as a member.
  *

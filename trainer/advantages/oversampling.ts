@@ -1,6 +1,6 @@
 /**
- * Oversampling as DAPO's dynamic sampling does it (arXiv 2503.14476; verl-recipe `filter_groups`,
- * rl-algorithms.md §2.3): run more tasks than a step trains, drop every group whose rewards are
+ * Oversampling as DAPO's dynamic sampling does it (arXiv 2503.14476; verl-recipe `filter_groups`):
+ * run more tasks than a step trains, drop every group whose rewards are
  * all equal, and train on whole groups.
  *
  * Policy:

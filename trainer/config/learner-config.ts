@@ -5,9 +5,9 @@ import { PublishConfigSchema } from './publish-config.ts';
 export const LEARNER_TYPES = ['debug', 'worker'] as const;
 
 /**
- * Hyper-parameters sent with every training step (DESIGN §7; the worker's `train_request.py` and
- * `policy_loss.py` document each). `lossAgg` and `lossScaleFactor` are resolved against the rest
- * of the configuration before they are sent (learner-hyper.ts).
+ * Hyper-parameters sent with every training step (`src/wire/learner.ts`; the worker's
+ * `train_request.py` and `policy_loss.py` document each). `lossAgg` and `lossScaleFactor` are
+ * resolved against the rest of the configuration before they are sent (learner-hyper.ts).
  */
 export const LearnerHyperSchema = z.strictObject({
   lr: z.number().positive().default(1e-6),
@@ -48,7 +48,7 @@ export const LearnerHyperSchema = z.strictObject({
 /** The learner section: debug (no training) or the GPU worker over HTTP, serving itself or publishing to engines. */
 export const LearnerConfigSchema = z.strictObject({
   type: z.enum(LEARNER_TYPES).default('debug').describe('debug: rollouts, judging, samples and metrics only; worker: train on the GPU worker'),
-  url: z.url().default('http://127.0.0.1:8000').describe('The worker (DESIGN §7)'),
+  url: z.url().default('http://127.0.0.1:8000').describe('URL of the GPU worker (trainer/worker/)'),
   timeoutMs: z.number().int().positive().default(3_600_000),
   colocated: z.boolean().default(true).describe('The worker also serves generation: pause the proxy around each step and resume with the new policy version. false with publish'),
   publish: PublishConfigSchema.optional().describe('vLLM or SGLang serves generation: after each step (and once before the first rollout) the worker saves its weights and every engine loads them, while the proxy is paused'),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * `learner.publish`: the worker trains, an external vLLM or SGLang serves, and after every step the
- * new weights go from the worker to each engine through a folder both can read (DESIGN §4, §7).
+ * new weights go from the worker to each engine through a folder both can read
+ * (docs/train-a-real-model.md).
  * The checks here span sections (learner, proxy, rollout), so they run on the whole configuration.
  */
 

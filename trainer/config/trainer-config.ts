@@ -13,7 +13,7 @@ import { RolloutConfigSchema } from './rollout-config.ts';
 import { ScheduleConfigSchema } from './schedule-config.ts';
 
 /**
- * The trainer's one configuration file (DESIGN §6): one strict schema built from section
+ * The trainer's one configuration file: one strict schema built from section
  * schemas. Unknown keys are errors; everything optional has a default; `docs/config.md` is
  * generated from the descriptions here.
  */

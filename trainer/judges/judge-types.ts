@@ -1,5 +1,5 @@
 /**
- * The judge contract (DESIGN.md §6): a judge turns a finished rollout — its task, the workflow's
+ * The judge contract: a judge turns a finished rollout — its task, the workflow's
  * output and the recorded calls — into a scalar reward, a success flag and metrics.
  *
  * @example

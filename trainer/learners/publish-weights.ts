@@ -4,7 +4,8 @@ import type { PublishMethod } from '../config/publish-config.ts';
 
 /**
  * The HTTP calls that put a folder of weights behind one engine, per method, as data
- * (engine-protocols.md §1.13 for vLLM, §2 for SGLang). Calls run in order; the first that fails
+ * (vLLM `vllm/entrypoints/serve/lora/api_router.py` and `/collective_rpc`; SGLang
+ * `python/sglang/srt/entrypoints/http_server.py`). Calls run in order; the first that fails
  * stops the engine's update with an error naming the engine, the call, the status, the body and
  * the engine setting that usually causes it.
  *

@@ -3,7 +3,7 @@ import type { StepHyper } from '../config/learner-hyper.ts';
 import type { Learner, SavedWeights, TrainSample, TrainStepResult } from './learner-types.ts';
 
 /**
- * The HTTP client of the GPU worker (DESIGN §7): `POST /train/step`, `POST /checkpoint`,
+ * The HTTP client of the GPU worker (trainer/worker/README.md): `POST /train/step`, `POST /checkpoint`,
  * `POST /restore`, `POST /weights`, `GET /health`. A step can take minutes, so time-outs are the
  * configured learner time-out, not the HTTP defaults.
  */

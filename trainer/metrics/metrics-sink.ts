@@ -1,6 +1,6 @@
 /**
  * Where a training step's metrics go: `metrics.jsonl` and a TensorBoard event file in the run
- * folder (DESIGN §6). `tensorboard --logdir runs/<project>` then lists each experiment folder as
+ * folder (`src/run/run-layout.ts`). `tensorboard --logdir runs/<project>` then lists each experiment folder as
  * a run, because the event file sits directly in it.
  *
  * Both outputs get the same step, the same metrics and the same clock reading, so a line of

@@ -3,7 +3,7 @@ import type { TrainSample } from '../learners/learner-types.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
 /**
- * How new weights get behind the endpoint (DESIGN §4). A colocated worker serves its own weights:
+ * How new weights get behind the endpoint. A colocated worker serves its own weights:
  * the proxy is paused around its training step. With `learner.publish`, the proxy is paused
  * around training *and* publishing, so no call is admitted until every engine serves the new
  * weights, and the resumed proxy records the learner's new policy version on every later call.

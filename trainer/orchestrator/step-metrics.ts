@@ -69,7 +69,7 @@ function failureMetrics(outcomes: readonly RolloutOutcome[], p: (name: string) =
 }
 
 /**
- * The math agent's tool discipline (DESIGN's flagship example): the share of rollouts that use a
+ * The math agent's tool discipline (examples/math-agent/): the share of rollouts that use a
  * tool, the share of code calls that print, the share of rollouts that state a final answer in a
  * turn that calls a tool (before its result), and the share that do all three right.
  */

@@ -12,7 +12,7 @@ export class AdminApiError extends Error {
 }
 
 /**
- * The trainer's side of the proxy's admin API (DESIGN §1). The trainer reaches an embedded
+ * The trainer's side of the proxy's admin API (`src/wire/admin.ts`). The trainer reaches an embedded
  * proxy and an external one the same way: over HTTP with the admin token.
  */
 export class AdminClient {

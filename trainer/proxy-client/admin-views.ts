@@ -3,7 +3,8 @@ import type { Sample, SampleStats } from '../../src/trajectory/sample-types.ts';
 
 /**
  * Shapes of the proxy's admin answers as the trainer reads them. The proxy defines them in its
- * routes; they are restated here because the trainer never imports the proxy (DESIGN layout).
+ * routes; they are restated here because the trainer never imports the proxy (the two meet only
+ * over HTTP and the database).
  */
 export type RolloutView = RolloutRecord & { rolloutId: string };
 

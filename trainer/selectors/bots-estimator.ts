@@ -4,8 +4,7 @@
  * evidence) and from an interpolation between a weak (f0) and a strong (f1) reference model's
  * offline pass rates at the policy's estimated capability (implicit evidence, for every task).
  *
- * Update after a batch R with observed pass rates p̂_i over n_i rollouts each (rl-algorithms.md
- * §4.4), in this order:
+ * Update after a batch R with observed pass rates p̂_i over n_i rollouts each, in this order:
  *   c      = (mean p̂ − mean f0[R]) / (mean f1[R] − mean f0[R] + 1e-6)
  *   cap    = c the first time, else 0.9·cap + 0.1·c
  *   p̃_i    = clip(f0_i + cap·(f1_i − f0_i), 0, 1) for all i

@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 import { SELECTOR_TYPES } from './selector-types.ts';
 
-/** BOTS (`difficulty_based`) parameters; see rl-algorithms.md §4.4. */
+/** BOTS (`difficulty_based`) parameters; the update they drive is stated in bots-estimator.ts. */
 export const BotsOptionsSchema = z.strictObject({
   lambda: z.number().min(0).max(1).default(0.1).describe('Forgetting rate λ: pulls every belief towards Beta(1, 1) each update'),
   rho: z.number().min(0).max(1).default(0.1).describe('Weight ρ of the interpolated (implicit) evidence against the observed (explicit) one'),

@@ -1,5 +1,6 @@
 /**
- * Tasks and the configuration of the readers that produce them (DESIGN.md §6, "tasks" section).
+ * Tasks and the configuration of the readers that produce them (the `tasks` section of the
+ * trainer's configuration, docs/config.md).
  *
  * The field mapping lives inside the readers that read rows with columns (`jsonl`, `huggingface`):
  * an `env_service` task has no columns to map (its prompt is the environment's first observation),

@@ -1,5 +1,5 @@
 /**
- * The workflow contract (DESIGN.md §6): a workflow is the user's agent. It gets one task and the
+ * The workflow contract: a workflow is the user's agent. It gets one task and the
  * credentials of one rollout on the recording proxy, talks to `baseUrl` with `apiKey` like to any
  * OpenAI-compatible API, and returns what it answered (and, if it can grade itself, a reward).
  *

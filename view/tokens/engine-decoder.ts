@@ -5,7 +5,8 @@ import type { TokenDecoder } from './token-decoder.ts';
  * Decodes through the run's engine, one id at a time (engines decode a list as one text), as the
  * engines' own logprob token strings do: a piece of a multi-byte character shows as U+FFFD. Each
  * distinct id is asked for once and remembered. How each engine spells the request and answer
- * (engine-protocols.md §1.11, §2, §3):
+ * (vLLM `vllm/entrypoints/serve/tokenize/protocol.py`, SGLang `serving_tokenize.py`, llama.cpp
+ * `tools/server/README.md`):
  */
 type DetokenizeWire = {
   /** SGLang takes a list of lists and answers one text per list: one request for a whole page. */

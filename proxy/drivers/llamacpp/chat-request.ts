@@ -4,7 +4,7 @@ import { NEUTRAL_SAMPLERS, POLICY_FIELDS, RAW_LOGPROBS } from './sampling-defaul
 
 /**
  * How a client's chat request becomes the request sent to llama-server's `/v1/chat/completions`
- * (engine-protocols.md §3.2).
+ * (llama.cpp `tools/server/server-common.cpp`, `oaicompat_chat_params_parse`).
  *
  * Completion ids come from `logprobs.content[i].id`, which llama.cpp fills whenever `n_probs > 0`.
  * The proxy asks with the native `n_probs: 1` (unknown keys pass through to native params) rather

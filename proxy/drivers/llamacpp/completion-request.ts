@@ -3,7 +3,7 @@ import { NEUTRAL_SAMPLERS, RAW_LOGPROBS } from './sampling-defaults.ts';
 
 /**
  * Token mode on llama.cpp: native `POST /completion` with `prompt` as an id array, used verbatim
- * (engine-protocols.md §3.1). `return_tokens` fills `tokens` with the generated ids;
+ * (llama.cpp `tools/server/README.md`, `/completion`). `return_tokens` fills `tokens` with the generated ids;
  * `n_probs >= 1` fills `completion_probabilities` with each sampled token's `id` and `logprob`.
  * `n_predict` is always the explicit budget (the server's `-n` default would apply otherwise).
  * `n` is only sent above 1: builds that know it (`n_cmpl`) answer one result per sequence.

@@ -4,7 +4,7 @@ import type { EngineHttp, PromptCount, RenderRequest } from '../driver-types.ts'
 import { engineJson, isIdArray, isRecord } from '../engine-json.ts';
 
 /**
- * Prompt ids on llama.cpp, which never returns them (engine-protocols.md §3.2):
+ * Prompt ids on llama.cpp, which never returns them (its chat answer carries no `tokens`):
  * `POST /apply-template` renders the messages with the server's own template and preprocessing,
  * `POST /tokenize` turns the text into ids.
  *

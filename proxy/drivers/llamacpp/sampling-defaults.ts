@@ -6,7 +6,7 @@ import type { SamplingPolicy } from '../../../src/wire/admin.ts';
  * command line set. Recorded logprobs are only meaningful against a known distribution, so every
  * sampler is sent: the rollout policy's value, else the client's, else the neutral one below.
  * The same native names work on `/completion` and, passed through, on `/v1/chat/completions`
- * (engine-protocols.md §3.2).
+ * (unknown OpenAI-layer keys become native params in `oaicompat_chat_params_parse`).
  */
 
 /** Policy key → llama.cpp field → neutral value (top_k 0 disables top-k). */

@@ -5,10 +5,11 @@ import { captureChatCompletion } from '../../capture/chat-completion-capture.ts'
 import { isIdArray, isRecord } from '../engine-json.ts';
 
 /**
- * Ids in SGLang chat answers (engine-protocols.md §2.2). Per choice with `return_token_ids`:
- * `prompt_token_ids`, and the generated ids as `response_token_ids` (the serving code) or
- * `token_ids` (the name in sgl-project/sglang#30917): both keys are read. Response-level with
- * the sglext flags: `sglext.input_ids` and `sglext.output_ids[i]` (one list per choice).
+ * Ids in SGLang chat answers (`python/sglang/srt/entrypoints/openai/serving_chat.py`). Per choice
+ * with `return_token_ids`: `prompt_token_ids`, and the generated ids as `response_token_ids` (the
+ * serving code) or `token_ids` (the name in sgl-project/sglang#30917): both keys are read.
+ * Response-level with the sglext flags: `sglext.input_ids` and `sglext.output_ids[i]` (one list
+ * per choice).
  * `logprobs.content` carries no ids on SGLang; only the values are taken from it.
  */
 

@@ -3,9 +3,10 @@ import type { SamplingPolicy } from '../../../src/wire/admin.ts';
 
 /**
  * How a client's chat request becomes the request sent to SGLang's `/v1/chat/completions`
- * (engine-protocols.md §2.2, §5): the rollout policy wins over the client for what training
- * depends on; a sampling parameter neither sets is sent as its neutral value (SGLang otherwise
- * takes the model's generation_config); the id fields capture needs are forced on.
+ * (`python/sglang/srt/entrypoints/openai/serving_chat.py`): the rollout policy wins over the
+ * client for what training depends on; a sampling parameter neither sets is sent as its neutral
+ * value (SGLang otherwise takes the model's generation_config); the id fields capture needs are
+ * forced on.
  *
  * Ids: `return_token_ids` gives per-choice prompt and completion ids but is refused (400) with
  * `stream: true` on chat, so streams ask for the response-level `sglext` extension instead

@@ -64,7 +64,7 @@ async function probeToken(http: EngineHttp, renderer: SglangRenderer | null): Pr
 
 /**
  * SGLang at start: `/get_model_info` (a non-generation model is refused), `/get_server_info`
- * (`version`; `--allow-auto-truncate` is refused, it silently cuts prompts, §2.4), `/v1/models`,
+ * (`version`; `--allow-auto-truncate` is refused, it silently cuts prompts), `/v1/models`,
  * then one-token probes of chat ids and of `/generate`.
  */
 export async function detectSglang(http: EngineHttp, renderer: SglangRenderer | null): Promise<SglangCapabilities> {

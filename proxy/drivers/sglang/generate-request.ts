@@ -2,7 +2,8 @@ import type { GenerateRequest } from '../driver-types.ts';
 
 /**
  * Token mode on SGLang: native `POST /generate` with `input_ids` (used verbatim), every sampling
- * parameter explicit, and logprobs of the generated tokens only (engine-protocols.md §2.1).
+ * parameter explicit, and logprobs of the generated tokens only (SGLang `GenerateReqInput` in
+ * `python/sglang/srt/managers/io_struct.py`: `logprob_start_len: -1`).
  *
  * SGLang fills absent sampling parameters from the model's generation_config.json unless the
  * server runs `--sampling-defaults openai`, so a parameter neither the rollout policy nor the

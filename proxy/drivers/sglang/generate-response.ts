@@ -4,7 +4,8 @@ import { isRecord } from '../engine-json.ts';
 import { generateOutputs, type GenerateOutput, type LogprobTriple } from './sglang-wire.ts';
 
 /**
- * Reading SGLang's `/generate` answer into a token-mode generation (engine-protocols.md §2.1).
+ * Reading SGLang's `/generate` answer into a token-mode generation (the shape built by
+ * `_handle_batch_output` in `python/sglang/srt/managers/tokenizer_manager.py`).
  *
  * Finish reasons are objects: `{type:"stop", matched}`, `{type:"length"}`, `{type:"abort"}`.
  * `matched` is a token id when a stop token ended the turn and a string when a stop string did.
@@ -26,9 +27,9 @@ const sameIds = (a: readonly number[], b: readonly number[]): boolean => a.lengt
 
 /**
  * The completion ids and their logprobs. `output_ids` and the logprob triples both come from the
- * engine and must agree. Builds differ on whether `output_ids` holds the final EOS (§2.1, probe):
- * when it is exactly the triples' ids minus the last one, the triples' ids (EOS included, the
- * token the model sampled) are taken. On any other disagreement no logprob is kept, so the
+ * engine and must agree. Builds differ on whether `output_ids` holds the final EOS: when it is
+ * exactly the triples' ids minus the last one, the triples' ids (EOS included, the token the
+ * model sampled) are taken. On any other disagreement no logprob is kept, so the
  * invariant check refuses the call instead of training on misaligned values.
  */
 export function alignTokens(outputIds: number[] | null, triples: LogprobTriple[] | null): { ids: number[]; logprobs: number[]; tokens: string[] } {

@@ -3,9 +3,9 @@ import type { RenderRequest, TokenDriver } from '../driver-types.ts';
 
 /**
  * Token mode on SGLang needs the proxy to render prompts itself: SGLang's `/tokenize` has no
- * chat-template form (engine-protocols.md §2.3: `{"prompt", "add_special_tokens"}` only), and
- * rendering through its chat endpoint would generate. A renderer applies the model's own
- * tokenizer and chat template locally.
+ * chat-template form (`python/sglang/srt/entrypoints/openai/serving_tokenize.py` takes
+ * `{"prompt", "add_special_tokens"}` only), and rendering through its chat endpoint would generate.
+ * A renderer applies the model's own tokenizer and chat template locally.
  *
  * @example
  *   createSglangDriver({ renderer: { render: (request) => qwen3.render(request), tokenizeText: (text) => qwen3.encode(text) } })

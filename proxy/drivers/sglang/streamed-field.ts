@@ -1,6 +1,6 @@
 /**
  * SGLang streams `/generate` in one of two shapes, chosen by a server flag the request cannot see
- * (engine-protocols.md §2.1, `tokenizer_manager.py`):
+ * (`_handle_batch_output` in `python/sglang/srt/managers/tokenizer_manager.py`):
  *
  * - cumulative (default): every event repeats the whole `output_ids`, `text` and
  *   `meta_info.output_token_logprobs` so far;

@@ -2,10 +2,11 @@ import type { ChatRequest } from '../../../src/wire/openai-chat.ts';
 import type { SamplingPolicy } from '../../../src/wire/admin.ts';
 
 /**
- * How a client's chat request becomes the request sent to vLLM (engine-protocols.md §1.2, §5):
- * the rollout's sampling policy wins over the client for the parameters training depends on,
- * every sampling parameter is sent explicitly (vLLM otherwise falls back to the model's
- * generation_config), and the fields capture needs are forced on.
+ * How a client's chat request becomes the request sent to vLLM (`ChatCompletionRequest` in
+ * `vllm/entrypoints/openai/chat_completion/protocol.py`): the rollout's sampling policy wins over
+ * the client for the parameters training depends on, every sampling parameter is sent explicitly
+ * (vLLM otherwise falls back to the model's generation_config), and the fields capture needs are
+ * forced on.
  */
 
 /** Policy key → vLLM request field; the policy's value wins when it sets one. */

@@ -17,7 +17,7 @@ export function buildCompletionsBody(request: GenerateRequest): Record<string, u
     n: request.n,
     logprobs: request.topLogprobs,
     return_token_ids: true,
-    // Always explicit: /v1/completions stops at 16 tokens without it (engine-protocols.md §1.8).
+    // Always explicit: /v1/completions stops at 16 tokens without it (vLLM `CompletionRequest`).
     max_tokens: request.maxTokens,
     stream: request.stream,
   };

@@ -4,7 +4,7 @@ import type { EngineHttp, PromptCount, RenderRequest } from '../driver-types.ts'
 import { engineJson, isIdArray, isRecord } from '../engine-json.ts';
 
 /**
- * Rendering through vLLM's `/tokenize` chat form (engine-protocols.md §1.11): the same template
+ * Rendering through vLLM's `/tokenize` chat form (`vllm/entrypoints/serve/tokenize/`): the same template
  * preprocessing as a chat completion, so identical messages and tools give the same ids the
  * chat endpoint would use as `prompt_token_ids`.
  */
@@ -28,7 +28,7 @@ const PROMPT_FIELDS = ['model', 'messages', 'tools', 'chat_template', 'chat_temp
 
 /**
  * The prompt length of a chat request, counted by the same preprocessing the chat endpoint runs
- * (§1.11), for an explicit completion budget in chat pass-through.
+ * (the `/tokenize` chat form), for an explicit completion budget in chat pass-through.
  */
 export async function countChatPrompt(http: EngineHttp, request: ChatRequest, signal: AbortSignal): Promise<PromptCount> {
   const body: Record<string, unknown> = {};

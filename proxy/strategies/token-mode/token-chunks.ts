@@ -10,7 +10,7 @@ type Logprobs = { content: WireLogprob[] } | null;
 
 /**
  * One choice of a token-mode stream, as chat chunk entries in the order vLLM sends them
- * (`chat_completion/serving.py`, engine-protocols.md §1.5, §1.7, §1.9):
+ * (`chat_completion_stream_generator` in vLLM `vllm/entrypoints/openai/chat_completion/serving.py`):
  *
  * 1. the role entry, `delta: {role: "assistant", content: ""}`, before anything else;
  * 2. text as the parser releases it, reasoning and content deltas (neighbouring text of one kind

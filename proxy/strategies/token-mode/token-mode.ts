@@ -37,9 +37,10 @@ function readTokenAnswer(call: TokenCall, json: unknown): CallAnswer {
 }
 
 /**
- * Token mode (DESIGN §4): the proxy builds the prompt ids (continuing the exact ids of the turn
- * the messages extend), generates from them, parses the completion itself and answers as a
- * chat completion. Multi-turn trajectories have no re-tokenization drift by construction.
+ * Token mode (README.md, "Two ways to call the engine"): the proxy builds the prompt ids
+ * (continuing the exact ids of the turn the messages extend), generates from them, parses the
+ * completion itself and answers as a chat completion. Multi-turn trajectories have no
+ * re-tokenization drift by construction.
  */
 export function createTokenMode(options: TokenModeOptions): CallStrategy {
   const { driver, config } = options;

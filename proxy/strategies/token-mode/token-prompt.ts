@@ -18,7 +18,7 @@ export const chatTemplateKwargs = (request: ChatRequest): Record<string, unknown
 };
 
 /**
- * Token-mode prompt policy (DESIGN §4): a call whose messages continue an earlier turn gets
+ * Token-mode prompt policy: a call whose messages continue an earlier turn gets
  * exactly that turn's prompt ids + its completion ids as generated (EOS included; inserted when
  * the model did not emit one) + the appended messages rendered by the template. A retry of the
  * same messages reuses the same prompt ids. Anything else is rendered from scratch: a new branch.

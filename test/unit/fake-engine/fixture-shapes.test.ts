@@ -39,7 +39,7 @@ before(async () => {
 });
 after(() => engine.close());
 
-/** The request of engine-protocols.md §1.6. */
+/** The request behind `test/fixtures/vllm/chat-nonstream.json`. */
 const SAY_HI = {
   model: 'Qwen/Qwen3-8B', messages: [{ role: 'user', content: 'Say hi' }], max_completion_tokens: 16, temperature: 1.0, top_p: 1.0,
   seed: 1234, logprobs: true, top_logprobs: 2, return_token_ids: true, return_tokens_as_token_ids: false,

@@ -26,7 +26,7 @@ after(async () => {
 
 const error = (text: string): { message: string; type: string; code: number } => (JSON.parse(text) as { error: { message: string; type: string; code: number } }).error;
 
-describe('fake engine weight updates (vLLM §1.13)', () => {
+describe('fake engine weight updates (vLLM)', () => {
   it('loads and unloads adapters with text/plain successes and vLLM\'s refusals', async () => {
     const loaded = await post(`${engine.url}/v1/load_lora_adapter`, { lora_name: 'policy', lora_path: adapterA });
     assert.equal(loaded.status, 200);

@@ -1,4 +1,4 @@
-"""rollcall's Python GPU worker (DESIGN §7).
+"""rollcall's Python GPU worker (trainer/worker/README.md).
 
 One process holds one policy model and serves two things with it:
 

@@ -17,6 +17,8 @@ import torch
 
 from . import __version__
 from .checkpoint import restore_checkpoint
+from .errors import ModelLoadError
+from .policy_loading import MODEL_IMPLS, load_policy
 from .sampling import LOGPROBS_MODES
 from .server import build_server
 from .worker import build_worker
@@ -27,6 +29,8 @@ log = logging.getLogger("rollcall_worker")
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m rollcall_worker", description="rollcall's GPU worker: vLLM-protocol generation and a PPO/GRPO learner on one model.")
     p.add_argument("--model", required=True, help="local Hugging Face model folder (the base model when using LoRA)")
+    p.add_argument("--model-impl", choices=MODEL_IMPLS, default="auto",
+                   help="auto: the native model for Qwen2/Qwen2.5/Qwen3/Llama configs, transformers otherwise; native; transformers")
     p.add_argument("--served-model-name", default=None, help="model id in /v1/models (default: --model)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -42,6 +46,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay")
     p.add_argument("--max-num-seqs", type=int, default=64, help="sequences per generation step")
     p.add_argument("--max-batch-tokens", type=int, default=131072, help="padded tokens per generation step (rows × longest row)")
+    p.add_argument("--kv-cache-tokens", type=int, default=None,
+                   help="native model: tokens the KV cache holds (requests wait when it is full); default: room for "
+                        "--max-num-seqs × --max-model-len, at most 2 GiB on CPU or a quarter of free GPU memory; 0: no cache")
     p.add_argument("--logprobs-mode", choices=LOGPROBS_MODES, default="sampling", help="sampling: log softmax(logits/T) before top-k/top-p; processed: after (vLLM processed_logprobs)")
     p.add_argument("--resume", default=None, help="a checkpoint folder written by POST /checkpoint")
     p.add_argument("--log-level", default="INFO")
@@ -52,19 +59,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
-    from .model_loading import load_hf
-
     log.info("rollcall-worker %s: loading %s on %s", __version__, args.model, device)
     try:
-        policy, tokenizer = load_hf(
-            args.model, device, args.dtype, args.master_dtype, args.lora_rank, args.lora_alpha, args.lora_dropout,
+        policy, tokenizer = load_policy(
+            args.model, args.model_impl, device, args.dtype, args.master_dtype, args.lora_rank, args.lora_alpha, args.lora_dropout,
             args.lora_target_modules, args.max_model_len, args.gradient_checkpointing,
         )
+    except ModelLoadError as error:
+        log.error("%s", error)
+        return 2
     except ImportError as error:
-        log.error("the worker needs transformers (and peft for --lora-rank): %s", error)
+        log.error("the transformers path needs transformers (and peft for --lora-rank): %s", error)
         return 2
     worker = build_worker(policy, tokenizer, args.served_model_name or args.model, args.max_num_seqs,
-                          args.max_batch_tokens, args.logprobs_mode, args.weight_decay)
+                          args.max_batch_tokens, args.logprobs_mode, args.weight_decay, args.kv_cache_tokens)
     if args.resume:
         state = restore_checkpoint(Path(args.resume), policy, worker.learner)
         log.info("resumed from %s: policy version %d", args.resume, state["policyVersion"])

@@ -1,4 +1,4 @@
-"""`POST /tokenize` and `POST /detokenize` (engine-protocols.md §1.11).
+"""`POST /tokenize` and `POST /detokenize` (as vLLM `vllm/entrypoints/serve/tokenize/protocol.py`).
 
 Chat form `{messages, tools?, add_generation_prompt, continue_final_message?, add_special_tokens?,
 chat_template_kwargs?}`: the messages get vLLM's preprocessing (assistant `tool_calls[].function.

@@ -1,4 +1,4 @@
-"""`POST /v1/completions` request validation (engine-protocols.md §1.8) into a `CompletionJob`.
+"""`POST /v1/completions` request validation (vLLM `CompletionRequest`) into a `CompletionJob`.
 
 Accepted: `prompt` as ids, a list of id lists, a string or a list of strings (strings are tokenized
 with `add_special_tokens`, default true; ids are used verbatim), `max_tokens` (default 16), `n`,

@@ -1,4 +1,4 @@
-"""vLLM `/v1/completions` response shapes (engine-protocols.md §1.8), unary and streamed.
+"""vLLM `/v1/completions` response shapes (`vllm/entrypoints/openai/completion/`), unary and streamed.
 
 Unary: `{id, object: "text_completion", created, model, choices, service_tier, system_fingerprint,
 usage, kv_transfer_params}`, each choice `{index, text, logprobs, finish_reason, stop_reason,

@@ -1,4 +1,4 @@
-"""Errors the worker answers with, in vLLM's envelope (engine-protocols.md §1.12).
+"""Errors the worker answers with, in vLLM's envelope (`create_error_response`, vLLM ≥ 0.10.1).
 
 `{"error": {"message", "type", "param", "code"}}`, where `type` is the HTTP status phrase in
 CamelCase plus "Error" and `code` repeats the status, so the proxy's error mapping (400 + "context
@@ -44,3 +44,9 @@ def bad_request(message: str, param: str | None = None) -> WorkerError:
 
 def not_found(message: str, param: str | None = None) -> WorkerError:
     return WorkerError(404, message, param)
+
+
+class ModelLoadError(Exception):
+    """A model the worker cannot load as asked: an architecture the chosen implementation does not
+    cover, a package it needs that is not installed, or weights that do not fit the config. The
+    message names the folder and the fix; `__main__` prints it and exits 2."""

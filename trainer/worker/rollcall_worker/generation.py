@@ -1,16 +1,19 @@
-"""The generation scheduler: continuous batching over one model, one forward per step.
+"""The generation scheduler: continuous batching over one model, one batched step at a time.
 
-Design (first version, documented trade-off): a single thread keeps a set of active sequences.
-Each step it admits waiting sequences (up to `max_num_seqs`, and while the padded batch stays
-within `max_batch_tokens`), runs ONE batched forward over all active sequences — left-padded, with
-an attention mask and position ids counted over real tokens, recomputing every prefix (no KV
-cache), keeping only the last position's logits — samples one token per sequence, hands each token
-to its request, and retires finished or cancelled sequences. A request that arrives mid-flight
-joins at the next step; a long request never holds a short one back beyond sharing its forwards.
+A single thread keeps the waiting and the active sequences. Each step it admits waiting ones,
+asks the batcher for every active sequence's next-token logits, samples one token per sequence
+(each from its own seeded generator), hands each token to its request, and retires finished or
+cancelled sequences. A request that arrives mid-flight joins at the next step; a long request
+never holds a short one back beyond sharing its steps.
 
-Recomputing the prefix makes a step cost O(batch × length) instead of O(batch); it is correct by
-construction under admission and retirement, and fine for the small models this worker targets.
-A KV cache is the known next step (see trainer/worker/README.md).
+Two batchers produce the logits:
+
+* `native.cached_batcher.CachedBatcher` (the native model): a paged KV cache, prefill once per
+  sequence, then one token per sequence per step.
+* `RecomputeBatcher` (any `PolicyModel`, the transformers path): no cache; one left-padded
+  forward over every active sequence's whole prefix per step, keeping the last position's logits.
+  Positions are counted over real tokens, so it is correct by construction under admission and
+  retirement, at O(batch × length) per step.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import torch
 
@@ -30,29 +33,42 @@ from .sequence import ErrorEvent, Sequence
 log = logging.getLogger("rollcall_worker.generation")
 
 
+class Batcher(Protocol):
+    forward_count: int
+    """Model steps run so far (one per scheduler step that had sequences); tests read it."""
+
+    def admit(self, waiting: "deque[Sequence]", active: list[Sequence]) -> None:
+        """Moves the waiting sequences that fit from the front of `waiting` to `active`."""
+        ...
+
+    def logits(self, batch: list[Sequence]) -> torch.Tensor:
+        """`[B, V]` next-token logits of each sequence of `batch`."""
+        ...
+
+    def release(self, sequence: Sequence) -> None:
+        """The sequence left the batch (finished, cancelled or failed)."""
+        ...
+
+
 class Scheduler:
-    def __init__(
-        self,
-        policy: PolicyModel,
-        pad_token_id: int,
-        gate: ModelGate,
-        max_num_seqs: int = 64,
-        max_batch_tokens: int = 131072,
-        logprobs_mode: str = "sampling",
-    ) -> None:
+    def __init__(self, policy: PolicyModel, batcher: Batcher, gate: ModelGate, logprobs_mode: str = "sampling") -> None:
         self._policy = policy
-        self._pad = pad_token_id
+        self._batcher = batcher
         self._gate = gate
-        self._max_num_seqs = max_num_seqs
-        self._max_batch_tokens = max_batch_tokens
         self._logprobs_mode = logprobs_mode
         self._waiting: deque[Sequence] = deque()
         self._active: list[Sequence] = []
         self._cond = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
-        self.forward_count = 0
-        """Batched forwards run so far; tests read it to see that requests shared steps."""
+
+    @property
+    def batcher(self) -> Batcher:
+        return self._batcher
+
+    @property
+    def forward_count(self) -> int:
+        return self._batcher.forward_count
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="rollcall-generation", daemon=True)
@@ -88,16 +104,18 @@ class Scheduler:
                 log.exception("scheduler step failed")
 
     def step(self) -> None:
-        """Admits, runs one forward over the active set, samples, retires. Thread-safe to call
-        from the scheduler thread only (tests drive it directly without `start`)."""
+        """Admits, computes the active set's logits, samples, retires. Call it from the scheduler
+        thread only (tests drive it directly without `start`)."""
         with self._gate.generation():
-            self._admit()
-            self._active = [s for s in self._active if not s.cancelled.is_set()]
+            with self._cond:
+                self._batcher.admit(self._waiting, self._active)
+            self._retire([s for s in self._active if s.cancelled.is_set()])
             if not self._active:
                 return
-            batch = self._active
+            batch = list(self._active)
             try:
-                logits = self._forward_last(batch)
+                with torch.no_grad(), autocast(self._policy):
+                    logits = self._batcher.logits(batch)
                 sampled = sample_tokens(
                     logits, [s.params for s in batch], [s.generator for s in batch], self._logprobs_mode
                 )
@@ -105,7 +123,7 @@ class Scheduler:
                 log.exception("generation step failed")
                 for sequence in batch:
                     sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
-                self._active = []
+                self._retire(batch)
                 return
             for row, sequence in enumerate(batch):
                 try:
@@ -116,21 +134,42 @@ class Scheduler:
                     sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
                     continue
                 sequence.events.put(event)
-            self._active = [s for s in batch if not s.is_finished]
+            self._retire([s for s in batch if s.is_finished])
 
-    def _admit(self) -> None:
-        with self._cond:
-            while self._waiting and len(self._active) < self._max_num_seqs:
-                candidate = self._waiting[0]
-                if candidate.cancelled.is_set():
-                    self._waiting.popleft()
-                    continue
-                longest = max([candidate.length, *(s.length for s in self._active)])
-                if self._active and longest * (len(self._active) + 1) > self._max_batch_tokens:
-                    break
-                self._active.append(self._waiting.popleft())
+    def _retire(self, leaving: list[Sequence]) -> None:
+        if not leaving:
+            return
+        gone = {id(s) for s in leaving}
+        self._active = [s for s in self._active if id(s) not in gone]
+        for sequence in leaving:
+            self._batcher.release(sequence)
 
-    def _forward_last(self, batch: list[Sequence]) -> torch.Tensor:
+
+class RecomputeBatcher:
+    """Logits without a cache: every active prefix recomputed each step (module docstring)."""
+
+    def __init__(self, policy: PolicyModel, pad_token_id: int, max_num_seqs: int = 64, max_batch_tokens: int = 131072) -> None:
+        self._policy = policy
+        self._pad = pad_token_id
+        self._max_num_seqs = max_num_seqs
+        self._max_batch_tokens = max_batch_tokens
+        self.forward_count = 0
+
+    def admit(self, waiting: "deque[Sequence]", active: list[Sequence]) -> None:
+        while waiting and len(active) < self._max_num_seqs:
+            candidate = waiting[0]
+            if candidate.cancelled.is_set():
+                waiting.popleft()
+                continue
+            longest = max([candidate.length, *(s.length for s in active)])
+            if active and longest * (len(active) + 1) > self._max_batch_tokens:
+                break
+            active.append(waiting.popleft())
+
+    def release(self, sequence: Sequence) -> None:
+        pass  # nothing is held per sequence
+
+    def logits(self, batch: list[Sequence]) -> torch.Tensor:
         policy = self._policy
         rows = [s.prompt_ids + s.output_ids for s in batch]
         width = max(len(r) for r in rows)
@@ -141,9 +180,6 @@ class Scheduler:
             attention_mask[i, width - len(row) :] = 1
         position_ids = (attention_mask.cumsum(dim=1) - 1).clamp(min=0)
         device = policy.device
-        with torch.no_grad(), autocast(policy):
-            logits = policy.forward_logits(
-                input_ids.to(device), attention_mask.to(device), position_ids.to(device), keep_last=1
-            )
+        logits = policy.forward_logits(input_ids.to(device), attention_mask.to(device), position_ids.to(device), keep_last=1)
         self.forward_count += 1
         return logits[:, -1, :]

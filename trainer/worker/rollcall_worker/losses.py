@@ -1,4 +1,4 @@
-"""Policy-gradient loss terms as pure torch functions (rl-algorithms.md §2.1, §2.4, §2.5).
+"""Policy-gradient loss terms as pure torch functions (verl `verl/trainer/ppo/core_algos.py`).
 
 All take per-token tensors of one shape (`[B, T]`) and a 0/1 float `mask`; nothing here knows
 about models, micro-batches or HTTP, so each formula is tested against hand-computed values.
@@ -114,7 +114,7 @@ class AggNorm:
 
 
 def aggregate(loss: torch.Tensor, mask: torch.Tensor, mode: str, norm: AggNorm) -> torch.Tensor:
-    """This (micro-)batch's share of the aggregated loss (rl-algorithms.md §2.4, single rank).
+    """This (micro-)batch's share of the aggregated loss (verl `agg_loss`, single rank).
 
     token-mean: Σ L·M / N_tokens; seq-mean-token-mean: Σ_i (Σ_t L·M / Σ_t M) / N_seqs;
     seq-mean-token-sum-norm: Σ_i Σ_t L·M / (loss_scale_factor · N_seqs). Every sequence has at least one

@@ -6,7 +6,7 @@ the first epoch's forward) and πθ (the weights being trained). ρ = π_old / �
 far engine and learner disagree on the same weights; it is 1 up to rounding for the colocated
 worker and differs for an external engine (another kernel, another dtype, a quantised model).
 
-* `bypass` (default; verl `rollout_correction.bypass_mode`, rl-algorithms.md §2.5): the PPO ratio
+* `bypass` (default; verl `rollout_correction.bypass_mode`, `verl/trainer/ppo/rollout_corr_helper.py`): the PPO ratio
   is taken against the engine, r = πθ / π_engine, so the clip window [1 − clipLow, 1 + clipHigh]
   is a trust region around what the engine sampled from. A token the learner and engine already
   disagree on by more than the window starts outside it: its clipped side gets no gradient from

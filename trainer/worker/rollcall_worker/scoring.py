@@ -22,7 +22,7 @@ with, since every rollout has its own sampling policy):
   the same agreement metric).
 
 vLLM's default `--logprobs-mode raw_logprobs` reports logprobs before temperature: no setting
-here matches it at temperature ≠ 1 (engine-protocols.md §1.4); run vLLM with processed_logprobs.
+here matches it at temperature ≠ 1; run vLLM with processed_logprobs.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Per step (`ppoEpochs` optimizer steps over the whole batch, micro-batches accumu
                 decoupled: PPO(πθ / π_old) · min(ρ, tisCap)
     loss      = agg(L_token) − entropyCoef · agg(H) + klCoef · agg(k3(logp, logp_ref))
 
-PPO is verl's dual-clip form with c = 3 (rl-algorithms.md §2.1). `logp_old` needs no extra forward:
+PPO is verl's dual-clip form with c = 3 (`compute_policy_loss_vanilla`). `logp_old` needs no extra forward:
 in the first epoch no optimizer step has happened yet, so its forward with gradients *is* the
 recomputation with the weights that generated the batch. Aggregation uses batch-wide normalisers
 (and, for seq-mean-token-sum-norm, the constant `lossScaleFactor`) so the accumulated micro-batch

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from .generation import Scheduler
+from .generation import RecomputeBatcher, Scheduler
+from .native.cached_batcher import build_cached_batcher
+from .native.policy import NativePolicy
 from .model_gate import ModelGate
 from .policy_model import PolicyModel, Tokenizer
 from .train_step import Learner
@@ -36,10 +39,18 @@ def build_worker(
     max_batch_tokens: int = 131072,
     logprobs_mode: str = "sampling",
     weight_decay: float = 0.01,
+    kv_cache_tokens: int | None = None,
 ) -> Worker:
-    """Wires the gate, the scheduler (not started) and the learner around one policy."""
+    """Wires the gate, the scheduler (not started) and the learner around one policy.
+
+    The native model generates with a KV cache of `kv_cache_tokens` tokens (None: sized from
+    memory, `native/cached_batcher.py`; 0: no cache); any other policy recomputes prefixes."""
     gate = ModelGate()
-    scheduler = Scheduler(policy, tokenizer.pad_token_id, gate, max_num_seqs, max_batch_tokens, logprobs_mode)
+    if isinstance(policy, NativePolicy) and kv_cache_tokens != 0:
+        batcher: Any = build_cached_batcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens, kv_cache_tokens)
+    else:
+        batcher = RecomputeBatcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens)
+    scheduler = Scheduler(policy, batcher, gate, logprobs_mode)
     learner = Learner(policy, tokenizer.pad_token_id, weight_decay)
     policy.module.eval()
     return Worker(policy, tokenizer, gate, scheduler, learner, served_name)
