@@ -62,7 +62,7 @@ def compare(raw: dict[str, Any], device: torch.device, dtype: str, lengths: list
         real = mask.bool()
         delta = (torch.log_softmax(ours.float(), -1) - torch.log_softmax(theirs.float(), -1)).abs()[real]
         saved = Path(tmp) / "saved-by-transformers"
-        reference.save_pretrained(str(saved), safe_serialization=True)
+        reference.save_pretrained(str(saved))
         reloaded = NativePolicy(str(saved), device, native.compute_dtype, torch.float32, None, None, False)
         with torch.no_grad(), autocast(reloaded):
             again = reloaded.forward_logits(ids, mask, positions)

@@ -8,6 +8,7 @@ import torch
 
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.cached_batcher import CachedBatcher
+from rollcall_worker.native.decode_graphs import DecodeGraphs
 from rollcall_worker.sampling import SamplingParams, make_generator
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import build_worker
@@ -57,6 +58,15 @@ class KvCacheTest(unittest.TestCase):
                 self.assertEqual(worker.scheduler.forward_count, 30)
                 self.assert_exact(worker, sequences)
 
+    def test_cached_decode_through_lora_adapters_is_exact(self) -> None:
+        policy = load_policy(random_folder("llama", seed=8, vocab_size=len(VOCAB)), lora_rank=4)
+        with torch.no_grad():
+            for name, param in policy.lm.named_parameters():
+                if "lora_B" in name:
+                    param.normal_(0, 0.05)  # a trained adapter: B ≠ 0
+        worker = build_worker(policy, TOK, "t")
+        self.assert_exact(worker, generate_together(worker, [(PROMPTS[0], 12), (PROMPTS[1], 5)], seed=4))
+
     def test_a_sequence_joining_mid_flight_gets_its_first_token_at_the_next_step(self) -> None:
         worker = self.cached_worker()
         scheduler = worker.scheduler
@@ -104,6 +114,36 @@ class KvCacheTest(unittest.TestCase):
         self.assertIsInstance(event, ErrorEvent)
         self.assertIn("KV-cache", event.message)
         self.assertEqual((fits.finish_reason, len(fits.output_ids)), ("length", 5))
+
+
+def eager_recorder(forward):
+    """Stands in for CUDA graph capture on CPU: a replay reruns the forward on the static buffers."""
+    out = forward()
+    return (lambda: out.copy_(forward())), out
+
+
+class DecodeGraphPaddingTest(unittest.TestCase):
+    def test_bucket_padded_decode_keeps_every_sequence_exact(self) -> None:
+        # 3 then 4 running sequences padded to the 4-row bucket, contexts padded to 256 columns:
+        # padding rows must neither disturb real rows' cache nor their logprobs.
+        policy = load_policy(random_folder("qwen3", seed=9, vocab_size=len(VOCAB)))
+        worker = build_worker(policy, TOK, "t", kv_cache_tokens=1024)
+        batcher = worker.scheduler.batcher
+        graphs = DecodeGraphs(batcher.cache, torch.float32, recorder=eager_recorder)
+        batcher._graphs = graphs  # the seam build_cached_batcher fills on CUDA
+        scheduler = worker.scheduler
+        sequences = [make_sequence(i, PROMPTS[i % 3], 9 + 4 * i, seed=i) for i in range(3)]
+        scheduler.submit(sequences)
+        scheduler.step()
+        scheduler.step()
+        late = make_sequence(3, PROMPTS[0], 6, seed=3)
+        scheduler.submit([late])
+        while scheduler.pending:
+            scheduler.step()
+        self.assertEqual(sorted(graphs._graphs), [(1, 256), (2, 256), (4, 256)])  # 3, 4, 3, 2, 1 running, bucketed
+        for sequence in sequences + [late]:
+            expected = full_forward_logprobs(policy, sequence)
+            torch.testing.assert_close(torch.tensor(sequence.output_logprobs), expected, atol=2e-5, rtol=0)
 
 
 if __name__ == "__main__":

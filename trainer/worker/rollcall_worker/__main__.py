@@ -45,10 +45,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--gradient-checkpointing", action="store_true")
     p.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay")
     p.add_argument("--max-num-seqs", type=int, default=64, help="sequences per generation step")
-    p.add_argument("--max-batch-tokens", type=int, default=131072, help="padded tokens per generation step (rows × longest row)")
+    p.add_argument("--max-batch-tokens", type=int, default=131072, help="padded tokens per forward: the prefill of newly admitted prompts (KV cache), or the whole batch (no cache)")
     p.add_argument("--kv-cache-tokens", type=int, default=None,
                    help="native model: tokens the KV cache holds (requests wait when it is full); default: room for "
                         "--max-num-seqs × --max-model-len, at most 2 GiB on CPU or a quarter of free GPU memory; 0: no cache")
+    p.add_argument("--cuda-graphs", action="store_true", help="native model on CUDA: replay decode steps as CUDA graphs")
     p.add_argument("--logprobs-mode", choices=LOGPROBS_MODES, default="sampling", help="sampling: log softmax(logits/T) before top-k/top-p; processed: after (vLLM processed_logprobs)")
     p.add_argument("--resume", default=None, help="a checkpoint folder written by POST /checkpoint")
     p.add_argument("--log-level", default="INFO")
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         log.error("the transformers path needs transformers (and peft for --lora-rank): %s", error)
         return 2
     worker = build_worker(policy, tokenizer, args.served_model_name or args.model, args.max_num_seqs,
-                          args.max_batch_tokens, args.logprobs_mode, args.weight_decay, args.kv_cache_tokens)
+                          args.max_batch_tokens, args.logprobs_mode, args.weight_decay, args.kv_cache_tokens,
+                          args.cuda_graphs)
     if args.resume:
         state = restore_checkpoint(Path(args.resume), policy, worker.learner)
         log.info("resumed from %s: policy version %d", args.resume, state["policyVersion"])

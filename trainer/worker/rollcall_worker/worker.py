@@ -40,14 +40,16 @@ def build_worker(
     logprobs_mode: str = "sampling",
     weight_decay: float = 0.01,
     kv_cache_tokens: int | None = None,
+    cuda_graphs: bool = False,
 ) -> Worker:
     """Wires the gate, the scheduler (not started) and the learner around one policy.
 
     The native model generates with a KV cache of `kv_cache_tokens` tokens (None: sized from
-    memory, `native/cached_batcher.py`; 0: no cache); any other policy recomputes prefixes."""
+    memory, `native/cached_batcher.py`; 0: no cache), its decode steps replayed as CUDA graphs with
+    `cuda_graphs`; any other policy recomputes prefixes."""
     gate = ModelGate()
     if isinstance(policy, NativePolicy) and kv_cache_tokens != 0:
-        batcher: Any = build_cached_batcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens, kv_cache_tokens)
+        batcher: Any = build_cached_batcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens, kv_cache_tokens, cuda_graphs)
     else:
         batcher = RecomputeBatcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens)
     scheduler = Scheduler(policy, batcher, gate, logprobs_mode)

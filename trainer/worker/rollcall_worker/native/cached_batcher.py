@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from typing import Callable
 
 import torch
 
 from ..sequence import ErrorEvent, Sequence
+from .decode_graphs import DecodeGraphs
 from .kv_cache import BLOCK_SIZE, CacheEntry, KvCache, bytes_per_token
 from .model import AttentionPlan, CausalLM
 from .policy import NativePolicy
@@ -33,8 +35,10 @@ log = logging.getLogger("rollcall_worker.generation")
 
 
 class CachedBatcher:
-    def __init__(self, lm: CausalLM, cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int) -> None:
-        self._lm = lm
+    def __init__(self, model: Callable[[], CausalLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
+                 graphs: DecodeGraphs | None = None) -> None:
+        self._model = model
+        self._graphs = graphs
         self._cache = cache
         self._pad = pad_token_id
         self._max_num_seqs = max_num_seqs
@@ -101,7 +105,7 @@ class CachedBatcher:
         positions = mask.cumsum(dim=1) - 1  # −1 on the left padding: the cache's scratch slot
         plan = AttentionPlan.padded(mask)
         plan.cache, plan.write_slots = self._cache, self._cache.slots(self._rows(sequences), positions)
-        logits = self._lm(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
+        logits = self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
         for sequence in sequences:
             self._entries[id(sequence)].cached = len(sequence.prompt_ids)
         return logits
@@ -109,21 +113,23 @@ class CachedBatcher:
     def _decode(self, sequences: list[Sequence]) -> torch.Tensor:
         device = self._cache.tables.device
         entries = [self._entries[id(s)] for s in sequences]
-        last = torch.tensor([s.output_ids[-1] for s in sequences], dtype=torch.long).to(device)
-        position = torch.tensor([e.cached for e in entries], dtype=torch.long).to(device)
-        span = torch.arange(max(e.cached for e in entries) + 1, device=device)
+        last = torch.tensor([[s.output_ids[-1]] for s in sequences], dtype=torch.long).to(device)
+        position = torch.tensor([[e.cached] for e in entries], dtype=torch.long).to(device)
+        span = torch.arange(max(e.cached for e in entries) + 1, device=device).unsqueeze(0)
         rows = self._rows(sequences)
-        plan = AttentionPlan(
-            allowed=(span.unsqueeze(0) <= position.unsqueeze(1))[:, None, None, :],
-            cache=self._cache,
-            write_slots=self._cache.slots(rows, position.unsqueeze(1)),
-            read_slots=self._cache.slots(rows, span.unsqueeze(0).expand(len(sequences), -1)),
-        )
-        logits = self._lm(last.unsqueeze(1), position.unsqueeze(1), plan, keep_last=1)[:, -1, :]
+        allowed = (span <= position)[:, None, None, :]
+        write_slots = self._cache.slots(rows, position)
+        read_slots = self._cache.slots(rows, span.expand(len(sequences), -1))
+        model = self._model()
+        logits = None
+        if self._graphs is not None:
+            logits = self._graphs.run(model, last, position, write_slots, read_slots, allowed)
+        if logits is None:
+            plan = AttentionPlan(allowed=allowed, cache=self._cache, write_slots=write_slots, read_slots=read_slots)
+            logits = model(last, position, plan, keep_last=1)[:, -1, :]
         for entry in entries:
             entry.cached += 1
         return logits
-
 
 CPU_CACHE_BYTES = 2 * 2**30
 CUDA_FREE_SHARE = 0.25
@@ -143,9 +149,10 @@ def default_cache_tokens(policy: NativePolicy, max_num_seqs: int) -> int:
 
 
 def build_cached_batcher(policy: NativePolicy, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
-                         kv_cache_tokens: int | None) -> CachedBatcher:
+                         kv_cache_tokens: int | None, cuda_graphs: bool = False) -> CachedBatcher:
     tokens = kv_cache_tokens if kv_cache_tokens else default_cache_tokens(policy, max_num_seqs)
     cache = KvCache(policy.config, tokens, max_num_seqs, policy.max_model_len, policy.compute_dtype, policy.device)
     log.info("KV cache: %d tokens (%.2f GiB, %s) for up to %d sequences", cache.capacity_tokens,
              cache.capacity_tokens * bytes_per_token(policy.config, policy.compute_dtype) / 2**30, policy.compute_dtype, max_num_seqs)
-    return CachedBatcher(policy.lm, cache, pad_token_id, max_num_seqs, max_batch_tokens)
+    graphs = DecodeGraphs(cache, policy.compute_dtype) if cuda_graphs and policy.device.type == "cuda" else None
+    return CachedBatcher(policy.generation_model, cache, pad_token_id, max_num_seqs, max_batch_tokens, graphs)

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from .config import ModelConfig
+from .generation_weights import GenerationWeights
 from .lora import LoraSettings, adapters_disabled, apply_lora, load_adapter, save_adapter
 from .model import AttentionPlan, CausalLM
 from .weights import copy_weights, generation_eos, load_config, load_model, save_model
@@ -58,6 +59,14 @@ class NativePolicy:
         self.max_model_len = int(max_model_len or self.config.max_position_embeddings)
         self.generation_eos = generation_eos(self.folder)
         self._reference: CausalLM | None = None
+        self._generation: GenerationWeights | None = None
+        if lora is None and master_dtype != compute_dtype and device.type == "cuda":
+            self._generation = GenerationWeights(self.lm, compute_dtype)
+
+    def generation_model(self) -> CausalLM:
+        """The model generation runs: the trained one, or its twin with projection weights in the
+        compute dtype (`generation_weights.py`), kept in step with it."""
+        return self._generation.current() if self._generation is not None else self.lm
 
     @property
     def module(self) -> nn.Module:

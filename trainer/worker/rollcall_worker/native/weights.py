@@ -8,12 +8,9 @@ copied from the source folder (vLLM reads its EOS ids and sampling defaults ther
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 from pathlib import Path
-from typing import Iterator
-
 import torch
 
 from ..errors import ModelLoadError
@@ -40,21 +37,10 @@ def load_config(folder: Path) -> ModelConfig:
     return parse_config(raw)
 
 
-@contextlib.contextmanager
-def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(dtype)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(previous)
-
-
 def empty_model(config: ModelConfig, device: torch.device, dtype: torch.dtype) -> CausalLM:
     """A model with uninitialised weights of `dtype` on `device` (built on the meta device first,
     so no time goes into an initialisation that loading overwrites)."""
-    with _default_dtype(dtype):
-        model = CausalLM(config, device=torch.device("meta"))
+    model = CausalLM(config, device=torch.device("meta")).to(dtype)  # a cast of meta tensors allocates nothing
     model.to_empty(device=device)
     model.tie_weights()
     model.reset_rotary()
