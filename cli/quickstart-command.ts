@@ -109,7 +109,7 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const logFile = join(runsDir, 'quickstart-worker.log');
+    const logFile = join(runsDir, `quickstart-worker-${process.pid}.log`);
     process.stdout.write(`starting the worker (${prerequisites.python}; log ${logFile})…\n`);
     worker = await startWorkerProcess({ python: prerequisites.python, args: ['--model', policy, ...DEVICES[device].worker], logFile, readyTimeoutMs: WORKER_READY_MS });
     process.stdout.write(`worker ready at ${worker.url} after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
