@@ -4,9 +4,9 @@
 
 The quickstart validates on the training templates with held-out numbers at temperature 1, and
 its curve should start at 0.3–0.5 so that GRPO has room to show (and the 10-minute CPU run can
-reach 0.75). Among the candidates whose `sampled_t1/heldout_numbers` success lies in that band,
-the smallest model wins (the CPU quickstart generates and trains faster), then the one nearest
-0.4; when none does, the one nearest 0.4. Copies it from WORK to OUT/model and writes
+reach 0.75). The candidates are listed in WORK/flags.txt in order of preference; the first whose
+`sampled_t1/heldout_numbers` success lies in that band wins, and when none does, the one nearest
+0.4. Copies it from WORK to OUT/model and writes
 OUT/summary.json: the chosen build's summary plus every candidate's numbers, flags, log tail and
 the reason.
 """
@@ -42,8 +42,8 @@ def row(name: str, flags: str, summary: dict, log: list[str]) -> dict:
 def choose(rows: list[dict]) -> tuple[dict, str]:
     inside = [r for r in rows if BAND[0] <= r["t1_heldout_numbers"] <= BAND[1]]
     if inside:
-        best = min(inside, key=lambda r: (r["params_M"], abs(r["t1_heldout_numbers"] - TARGET)))
-        return best, f"smallest candidate with held-out success at T=1 in {BAND} ({best['t1_heldout_numbers']:.3f})"
+        best = inside[0]
+        return best, f"first candidate in order of preference with held-out success at T=1 in {BAND} ({best['t1_heldout_numbers']:.3f})"
     best = min(rows, key=lambda r: abs(r["t1_heldout_numbers"] - TARGET))
     return best, f"no candidate in {BAND}; nearest to {TARGET} ({best['t1_heldout_numbers']:.3f})"
 
@@ -61,7 +61,7 @@ def main() -> None:
             print(f"{name} failed:\n" + "\n".join(_tail(work / f"{name}.log", 30)))
     if not summaries:
         raise SystemExit(f"no candidate finished; logs in {work}")
-    rows = [row(name, flags[name], s, _tail(work / f"{name}.log", 12)) for name, s in summaries.items()]
+    rows = [row(name, flags[name], summaries[name], _tail(work / f"{name}.log", 12)) for name in flags if name in summaries]
     best, why = choose(rows)
     target = out / "model"
     if target.exists():
@@ -70,7 +70,7 @@ def main() -> None:
     summary = {"chosen": best["name"], "why": why, "build_command": command, "candidates": rows, **summaries[best["name"]]}
     summary["model"]["folder"] = "model"
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    for r in sorted(rows, key=lambda r: r["name"]):
+    for r in rows:
         print(f"{r['name']:14} {r['params_M']:5.2f}M {r['disk_MB'] or 0:6.2f} MB  T=1 held-out numbers {r['t1_heldout_numbers']:.3f}  "
               f"templates {r['t1_heldout_templates']:.3f}  in-dist {r['t1_in_dist']:.3f}  greedy {r['greedy_heldout_numbers']:.3f}")
     print(f"chosen: {best['name']} — {why}; copied to {target}")
