@@ -27,10 +27,13 @@ export const QUICKSTART_SPEC = {
   ],
 } as const satisfies CommandSpec;
 
-/** What changes between the CPU and the GPU: the worker's device and dtype, and a larger batch on the GPU. */
+/**
+ * What changes between the CPU and the GPU: the worker's device and dtype; on the GPU, decode steps
+ * replayed as CUDA graphs and steps of 128 rollouts, all generated at once.
+ */
 const DEVICES: Record<Device, { worker: string[]; set: string[] }> = {
   cpu: { worker: ['--device', 'cpu'], set: [] },
-  cuda: { worker: ['--device', 'cuda', '--dtype', 'bf16'], set: ['schedule.tasksPerStep=16', 'rollout.concurrency=128'] },
+  cuda: { worker: ['--device', 'cuda', '--dtype', 'bf16', '--cuda-graphs', '--max-num-seqs', '128'], set: ['schedule.tasksPerStep=16', 'rollout.concurrency=128'] },
 };
 const WORKER_READY_MS = 300_000;
 const BUILD_HINT = 'build it on a GPU machine with transformers (scripts/small-policy/build-quickstart-policy.sh OUT, then copy OUT/model there), or pass --policy DIR';
