@@ -26,8 +26,11 @@ export const TRAIN_SPEC = {
 
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
+/** What a command that runs `train` inside itself (quickstart) does once the run has closed, before a log view waits for Ctrl-C. */
+export type TrainHooks = { afterTraining?(runDir: string): Promise<void> };
+
 /** `rollcall train`: one run of the configured training, in a new run folder or resumed in an old one. */
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], hooks: TrainHooks = {}): Promise<void> {
   const line = readCommandLine(TRAIN_SPEC, argv);
   if (line === null) return;
   const { values } = line;
@@ -67,7 +70,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const m = summary.lastMetrics;
     if (summary.stopped) process.exitCode = 130;
     process.stdout.write(
-      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
+      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}${summary.outOfTime ? ` (time budget of ${config.schedule.maxMinutes} min reached)` : ''}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
     );
   } catch (error) {
     reportFailure('train', error, { runLog, runDir: run.dir });
@@ -76,6 +79,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     stop.release();
     await closeRun(started);
     runLog.close();
+    await hooks.afterTraining?.(run.dir);
     // A run stopped by a signal closes its view too; a finished or failed one may keep it open.
     if (stop.signal.aborted) await logview?.close();
     else await logview?.finish(process.stdout);
