@@ -1,6 +1,7 @@
 """The generation twin with projection weights in the compute dtype: same logits under autocast as
 the fp32 master, shared non-projection tensors, refreshed after the master changes."""
 
+import copy
 import unittest
 
 import torch
@@ -38,6 +39,16 @@ class GenerationWeightsTest(unittest.TestCase):
                 self.assertIs(twin.current(), model)
                 self.assertEqual(model.model.layers[1].self_attn.v_proj.weight.data_ptr(), before, "updated in place")
                 self.assertTrue(torch.equal(logits(model), logits(policy.lm)))
+
+    def test_a_deep_copy_follows_its_own_master(self) -> None:
+        policy = load_policy(random_folder("qwen2", seed=6))
+        twin = GenerationWeights(policy.lm, torch.bfloat16)
+        master, copied = copy.deepcopy((policy.lm, twin))
+        self.assertIs(copied.current().model.norm.weight, master.model.norm.weight)
+        with torch.no_grad():
+            master.model.layers[0].mlp.down_proj.weight.mul_(2.0)
+        self.assertTrue(torch.equal(logits(copied.current()), logits(master)))
+        self.assertFalse(torch.equal(logits(twin.current()), logits(master)), "the original twin follows the original master")
 
 
 if __name__ == "__main__":

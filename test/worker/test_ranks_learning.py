@@ -12,8 +12,9 @@ from rollcall_worker.distributed.follower import follow
 from rollcall_worker.distributed.fsdp2 import fsdp2_available
 from rollcall_worker.distributed.rank_worker import build_rank_worker
 from rollcall_worker.train_request import Hyper
-from tiny_policy import CharTokenizer, TinyPolicy
-from worker_fixture import as_sample, generate_together, tiny_worker
+from rollcall_worker.worker import build_worker
+from tiny_policy import CharTokenizer
+from worker_fixture import POLICY, as_sample, generate_together, suite_policy, tiny_worker
 
 PROMPTS = ["<|user|>add 2 and 3\n<|assistant|>", "<|user|>hi\n<|assistant|>", "<|user|>x\n<|assistant|>",
            "<|user|>what is the capital of France?\n<|assistant|>", "<|user|>ok\n<|assistant|>"]
@@ -40,16 +41,21 @@ NEEDS_FSDP2 = unittest.skipUnless(
     fsdp2_available(), f"torch {torch.__version__} has no torch.distributed.fsdp.fully_shard (PyTorch ≥ 2.6): scripts/gpu-multi/run-on-gpu.sh runs these")
 
 
-def frozen_policy(seed: int, frozen: tuple[str, ...]) -> TinyPolicy:
-    """The tiny model with some modules frozen, as a LoRA model freezes its base."""
-    policy = TinyPolicy(seed=seed)
+# Modules frozen in the partly frozen test: with the native model, the tied embedding (and so the
+# LM head) and the first layer's attention, leaving norms, MLPs and the second layer trainable.
+FROZEN = ("model.embed_tokens", "model.layers.0.self_attn") if POLICY == "native" else ("embed", "pos", "qkv", "mlp")
+
+
+def frozen_policy(seed: int, frozen: tuple[str, ...]):
+    """The suite's model with some modules frozen, as a LoRA model freezes its base."""
+    policy = suite_policy(seed)
     for name in frozen:
-        getattr(policy.module, name).requires_grad_(False)
+        policy.module.get_submodule(name).requires_grad_(False)
     return policy
 
 
 def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None, frozen=()):
-    """Every rank builds the tiny worker; rank 0 drives restore → steps → checkpoint and stops the others."""
+    """Every rank builds the suite's worker; rank 0 drives restore → steps → checkpoint and stops the others."""
     worker = build_rank_worker(frozen_policy(seed, frozen), CharTokenizer(), "tiny", ranks, sharded=sharded)
     if not ranks.is_leader:
         return {"code": follow(worker.learner, worker.gate, ranks), "weights": weights(worker.policy), "version": worker.learner.policy_version}
@@ -110,18 +116,18 @@ class TwoRanksEqualOneTest(unittest.TestCase):
         assert_same_update(self, leader["weights"], weights(alone.policy), start)
 
     def test_a_partly_frozen_model_trains_only_its_trainable_weights_on_every_rank(self) -> None:
-        frozen = ("embed", "pos", "qkv", "mlp")
         samples = batch()
-        alone = tiny_worker(seed=0)
-        for name in frozen:
-            getattr(alone.policy.module, name).requires_grad_(False)
+        alone = build_worker(frozen_policy(0, FROZEN), CharTokenizer(), "tiny")
+        # By tensor, not by module name: a tied LM head is frozen with the embedding it shares.
+        fixed = {name for name, value in alone.policy.module.state_dict(keep_vars=True).items() if not value.requires_grad}
         start = weights(alone.policy)
         want = alone.learner.train_step(samples, FIRST)
-        leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST)], 0, None, None, frozen)
+        leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST)], 0, None, None, FROZEN)
         self.assert_same_metrics(leader["metrics"][0], want)
         assert_same_update(self, leader["weights"], weights(alone.policy), start)
+        self.assertTrue(fixed and len(fixed) < len(start), fixed)
         for name, value in start.items():
-            if name.split(".")[0] in frozen:
+            if name in fixed:
                 self.assertTrue(torch.equal(leader["weights"][name], value) and torch.equal(follower["weights"][name], value), name)
             else:
                 self.assertFalse(torch.equal(leader["weights"][name], value), name)

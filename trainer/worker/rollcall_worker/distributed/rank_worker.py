@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 
 from ..model_gate import ModelGate
+from ..native.policy import NativePolicy
 from ..policy_model import PolicyModel, Tokenizer
 from ..step_sync import StepSync
 from ..train_step import Learner
@@ -40,6 +41,8 @@ def build_rank_worker(
     sync: StepSync
     if fsdp2_available() if sharded is None else sharded:
         serving = copy.deepcopy(policy)
+        if isinstance(policy, NativePolicy):
+            policy.drop_generation_weights()
         sync = Fsdp2(ranks, policy, serving)
     else:
         serving = policy

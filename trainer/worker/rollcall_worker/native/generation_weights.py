@@ -16,6 +16,9 @@ compute dtype; with LoRA the frozen base is already stored in the compute dtype.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -24,6 +27,7 @@ from .model import CausalLM
 
 class GenerationWeights:
     def __init__(self, master: CausalLM, dtype: torch.dtype) -> None:
+        self._master, self._dtype = master, dtype
         self._pairs: list[tuple[nn.Parameter, torch.Tensor]] = []
         twin = CausalLM(master.config, device=torch.device("meta"))
         for (_, module), (_, source) in zip(twin.named_modules(), master.named_modules()):
@@ -38,6 +42,12 @@ class GenerationWeights:
         twin.eval()
         self.model = twin
         self._version = self._master_version()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "GenerationWeights":
+        """A twin of the copied master (the FSDP2 ranks deep-copy the policy for serving). A plain
+        deep copy would break the sharing the refresh relies on: `nn.Parameter.__deepcopy__`
+        clones its data, so the twin's projections would no longer be the tensors refreshed."""
+        return GenerationWeights(copy.deepcopy(self._master, memo), self._dtype)
 
     def _master_version(self) -> int:
         return sum(param._version for param, _ in self._pairs)
