@@ -54,9 +54,16 @@ def frozen_policy(seed: int, frozen: tuple[str, ...]):
     return policy
 
 
-def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None, frozen=()):
-    """Every rank builds the suite's worker; rank 0 drives restore → steps → checkpoint and stops the others."""
-    worker = build_rank_worker(frozen_policy(seed, frozen), CharTokenizer(), "tiny", ranks, sharded=sharded)
+def train_on_ranks(ranks, sharded, steps, seed=0, restore=None, save=None, frozen=(), drift=False):
+    """Every rank builds the suite's worker (with `drift`, ranks other than 0 hold other trainable
+    weights, as LoRA's A matrices drawn from each process's own generator would be); rank 0
+    drives restore → steps → checkpoint and stops the others."""
+    policy = frozen_policy(seed, frozen)
+    if drift and not ranks.is_leader:
+        with torch.no_grad():
+            for param in policy.trainable_parameters():
+                param.add_(torch.randn(param.shape, generator=torch.Generator().manual_seed(ranks.rank)) * 0.1)
+    worker = build_rank_worker(policy, CharTokenizer(), "tiny", ranks, sharded=sharded)
     if not ranks.is_leader:
         return {"code": follow(worker.learner, worker.gate, ranks), "weights": weights(worker.policy), "version": worker.learner.policy_version}
     if restore is not None:
@@ -104,6 +111,17 @@ class TwoRanksEqualOneTest(unittest.TestCase):
         self.assertEqual(follower["code"], 0)
         self.assertEqual((leader["version"], follower["version"]), (2, 2))
         for name, value in leader["weights"].items():  # the replica serves rank 0's bits exactly
+            torch.testing.assert_close(follower["weights"][name], value, rtol=0, atol=0, msg=name)
+
+    def test_ranks_that_draw_other_initial_weights_start_from_rank_0s(self) -> None:
+        samples = batch()
+        alone = tiny_worker(seed=0)
+        start = weights(alone.policy)
+        want = alone.learner.train_step(samples, FIRST)
+        leader, follower = run_ranks(2, train_on_ranks, self.sharded, [(samples, FIRST)], 0, None, None, (), True)
+        self.assert_same_metrics(leader["metrics"][0], want)
+        assert_same_update(self, leader["weights"], weights(alone.policy), start)
+        for name, value in leader["weights"].items():
             torch.testing.assert_close(follower["weights"][name], value, rtol=0, atol=0, msg=name)
 
     def test_a_batch_smaller_than_the_ranks_leaves_one_rank_empty_and_changes_nothing(self) -> None:
