@@ -4,7 +4,9 @@
     PYTHONPATH=trainer/worker:test/worker python3 scripts/gpu-multi/check_ranks.py --out OUT/checks.json
 
 1. `nccl`: one rank on NCCL with FSDP2 (`fully_shard` over the decoder layers of a random Qwen2)
-   against the one-GPU learner, full fine-tune and LoRA, fp32 (must agree to rounding) and bf16:
+   against the one-GPU learner, with the native model (the default) and with transformers, full
+   fine-tune and LoRA, fp32 (must agree to rounding) and bf16 (where the native serving copy's
+   bf16 generation twin must follow each step):
    the same step (metrics, weights), a sharded checkpoint restored by the one-GPU worker, a
    one-GPU checkpoint restored into the shards (AdamW's moments included), then more steps.
 2. `torchrun`: `python -m rollcall_worker --gpus 2 --device cpu` — the launcher, two gloo ranks
@@ -71,6 +73,26 @@ def weights(policy) -> dict:
 
 # ---------------------------------------------------------------------------------------------- nccl
 
+KV_CACHE_TOKENS = 16384
+"""The native workers' KV cache: small and fixed, since several workers live at once here (the
+default takes a quarter of the free memory each)."""
+
+
+def stale_projections(policy) -> list[str]:
+    """The projections whose generation copy (`native/generation_weights.py`) differs from the
+    master weight cast to the copy's dtype."""
+    import torch
+
+    twin = policy.generation_model()
+    stale = []
+    for name, module in policy.lm.named_modules():
+        if isinstance(module, torch.nn.Linear):
+            copy = twin.get_submodule(name).weight
+            if copy is module.weight or not torch.equal(copy, module.weight.detach().to(copy.dtype)):
+                stale.append(name)
+    return stale
+
+
 
 def nccl(model: Path, tmp: Path) -> None:
     import torch
@@ -78,7 +100,7 @@ def nccl(model: Path, tmp: Path) -> None:
     from rollcall_worker.checkpoint import restore_checkpoint, save_checkpoint
     from rollcall_worker.distributed.rank_worker import build_rank_worker
     from rollcall_worker.distributed.ranks import join_ranks
-    from rollcall_worker.model_loading import load_hf
+    from rollcall_worker.policy_loading import load_policy
     from rollcall_worker.train_request import Hyper
     from rollcall_worker.worker import build_worker
     from worker_fixture import as_sample, generate_together
@@ -89,18 +111,20 @@ def nccl(model: Path, tmp: Path) -> None:
     first = Hyper(lr=1e-3, microBatchSize=2, gradClip=0.5, klCoef=0.01, entropyCoef=0.01, ppoEpochs=2)
     second = Hyper(lr=5e-4, microBatchSize=3)
     prompts = ["the quick brown fox", "say a b c", "0123456789", "the lazy dog jumps", "你好 say"]
-    for lora, dtype, tolerance in ((0, "fp32", 1e-3), (8, "fp32", 1e-3), (0, "bf16", 0.05)):
-        tag = f"nccl {'lora8' if lora else 'full'} {dtype}"
+    runs = [(impl, lora, dtype, tolerance) for impl in ("native", "transformers")
+            for lora, dtype, tolerance in ((0, "fp32", 1e-3), (8, "fp32", 1e-3), (0, "bf16", 0.05))]
+    for impl, lora, dtype, tolerance in runs:
+        tag = f"nccl {impl} {'lora8' if lora else 'full'} {dtype}"
 
         def load():
-            torch.manual_seed(1234)  # peft draws LoRA's A matrices from the global generator
-            return load_hf(str(model), device, dtype, "fp32", lora, None, 0.0, "all-linear", None, False)
+            torch.manual_seed(1234)  # peft and the native LoRA draw A matrices from the global generator
+            return load_policy(str(model), impl, device, dtype, "fp32", lora, None, 0.0, "all-linear", None, False)
 
         policy, tok = load()
-        single = build_worker(policy, tok, "single")
+        single = build_worker(policy, tok, "single", kv_cache_tokens=KV_CACHE_TOKENS)
         sequences = generate_together(single, [(p, 6 + 4 * i) for i, p in enumerate(prompts)], seed=5, temperature=0.9)
         samples = [as_sample(s, a) for s, a in zip(sequences, (1.0, -0.5, 0.8, -1.0, 0.4))]
-        sharded = build_rank_worker(load()[0], tok, "fsdp", ranks, sharded=True)
+        sharded = build_rank_worker(load()[0], tok, "fsdp", ranks, kv_cache_tokens=KV_CACHE_TOKENS, sharded=True)
         check(f"{tag}: FSDP2 strategy", sharded.learner.sync.name == "fsdp2", sharded.learner.sync.name)
         start = weights(single.policy)
         want = single.learner.train_step(samples, first)
@@ -110,9 +134,12 @@ def nccl(model: Path, tmp: Path) -> None:
         check(f"{tag}: one step equals the one-GPU step", error < tolerance and loss_gap < tolerance,
               f"weights off by {error:.2e} of the update, |Δloss| {loss_gap:.2e}, grad_norm {got['learner/grad_norm']:.4f} vs {want['learner/grad_norm']:.4f}")
         RESULTS[f"{tag} step"] = {"fsdp2": got, "one_gpu": want}
+        if impl == "native" and dtype == "bf16":
+            stale = stale_projections(sharded.policy)
+            check(f"{tag}: the serving copy's bf16 generation twin follows the step", stale == [], stale[:3])
         fsdp_ckpt, single_ckpt = tmp / f"{tag}-fsdp".replace(" ", "-"), tmp / f"{tag}-single".replace(" ", "-")
         sharded.ops.checkpoint(fsdp_ckpt)
-        fresh = build_worker(load()[0], tok, "fresh")
+        fresh = build_worker(load()[0], tok, "fresh", kv_cache_tokens=KV_CACHE_TOKENS)
         restore_checkpoint(fsdp_ckpt, fresh.policy, fresh.learner)
         exact = all(torch.equal(a, b) for a, b in zip(weights(fresh.policy).values(), weights(sharded.policy).values()))
         moments = fresh.learner.optimizer.state_dict()["state"]
@@ -129,7 +156,7 @@ def nccl(model: Path, tmp: Path) -> None:
         check(f"{tag}: a second step still agrees (sharded, and restored on one GPU)", error < tolerance and error_fresh < tolerance,
               f"{error:.2e} / {error_fresh:.2e} of the update")
         save_checkpoint(single_ckpt, single.policy, tok, single.learner)
-        resharded = build_rank_worker(load()[0], tok, "fsdp", ranks, sharded=True)
+        resharded = build_rank_worker(load()[0], tok, "fsdp", ranks, kv_cache_tokens=KV_CACHE_TOKENS, sharded=True)
         resharded.ops.restore(single_ckpt)
         after_second = weights(single.policy)
         single.learner.train_step(samples, second)

@@ -2,6 +2,7 @@
 autocast, to bf16 rounding), with and without the KV cache, over copies refreshed in place after
 the master changes."""
 
+import copy
 import unittest
 
 import torch
@@ -75,6 +76,16 @@ class GenerationWeightsTest(unittest.TestCase):
         self.assertIs(twin.current(), fused)
         self.assertEqual((fused.layers[1].qkv_weight.data_ptr(), fused.layers[1].gate_up_bias.data_ptr()), before)
         torch.testing.assert_close(logits(fused)[MASK.bool()], logits(policy.lm)[MASK.bool()], rtol=1e-4, atol=1e-5)
+
+    def test_a_deep_copy_follows_its_own_master(self) -> None:
+        policy = load_policy(random_folder("qwen2", seed=6))
+        twin = GenerationWeights(policy.lm, torch.float32)
+        master, copied = copy.deepcopy((policy.lm, twin))
+        self.assertIs(copied.current().norm.weight, master.model.norm.weight)
+        with torch.no_grad():
+            master.model.layers[0].mlp.down_proj.weight.mul_(2.0)
+        torch.testing.assert_close(logits(copied.current())[MASK.bool()], logits(master)[MASK.bool()], rtol=1e-4, atol=1e-5)
+        self.assertFalse(torch.allclose(logits(twin.current()), logits(master), atol=1e-3), "the original twin follows the original master")
 
 
 if __name__ == "__main__":

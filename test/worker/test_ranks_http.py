@@ -13,8 +13,8 @@ from ranks_fixture import free_port_pair, start_ranks, stop_ranks
 from rollcall_worker.__main__ import parse_args
 from rollcall_worker.distributed.serve_ranks import serve_ranks
 from test_ranks_learning import NEEDS_FSDP2
-from tiny_policy import CharTokenizer, TinyPolicy
-from worker_fixture import as_sample, as_wire, generate, tiny_worker
+from tiny_policy import CharTokenizer
+from worker_fixture import as_sample, as_wire, generate, suite_policy, tiny_worker
 
 TOK = CharTokenizer()
 PROMPT = TOK.encode("<|user|>q\n<|assistant|>", False)
@@ -22,26 +22,27 @@ COMPLETION = {"prompt": PROMPT, "max_tokens": 10, "seed": 9, "temperature": 0.8,
 READY_S = 60.0
 
 
-class DyingPolicy(TinyPolicy):
+def dying(policy, hanging: str | None):
     """Rank 1's model in the failure tests: its first training forward kills the process, or hangs
     (after creating the file `hanging`, so a test knows the step is stuck)."""
+    forward = policy.forward_logits
 
-    def __init__(self, hanging: str | None) -> None:
-        super().__init__(seed=0)
-        self.hanging = hanging
-
-    def forward_logits(self, *args, **kwargs):
-        if self.module.training:
-            if self.hanging:
-                open(self.hanging, "w").close()
+    def forward_logits(*args, **kwargs):
+        if policy.module.training:
+            if hanging:
+                open(hanging, "w").close()
                 time.sleep(3600)
             os._exit(3)
-        return super().forward_logits(*args, **kwargs)
+        return forward(*args, **kwargs)
+
+    policy.forward_logits = forward_logits
+    return policy
 
 
 def serve(ranks, port: int, timeout_s: float, failure: str | None, hanging: str | None, sharded: bool):
+    """One rank of the suite's model behind HTTP (on the native model, generation uses the KV cache)."""
     args = parse_args(["--model", "tiny", "--device", "cpu", "--port", str(port), "--collective-timeout-s", str(timeout_s)])
-    policy = DyingPolicy(hanging) if failure and ranks.rank == 1 else TinyPolicy(seed=0)
+    policy = dying(suite_policy(0), hanging) if failure and ranks.rank == 1 else suite_policy(0)
     return serve_ranks(args, policy, CharTokenizer(), ranks, sharded=sharded)
 
 

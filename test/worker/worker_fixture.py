@@ -15,7 +15,7 @@ from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import TrainSample
 from rollcall_worker.worker import Worker, build_worker
 from rollcall_worker.native.safetensors_io import read_folder
-from native_fixture import tiny_native_policy
+from native_fixture import BiasedNativePolicy, tiny_native_policy
 from tiny_policy import EOS, VOCAB, CharTokenizer, TinyPolicy
 
 POLICY = os.environ.get("ROLLCALL_TEST_POLICY", "tiny")
@@ -34,10 +34,15 @@ def saved_weights(path: Path) -> dict[str, torch.Tensor]:
     return read_folder(path) if POLICY == "native" else torch.load(path / "tiny-model.pt")
 
 
-def tiny_worker(seed: int = 0, **options) -> Worker:
+def suite_policy(seed: int = 0) -> TinyPolicy | BiasedNativePolicy:
+    """The suite's model with the random weights of `seed` (the same bits on every call)."""
     if POLICY == "native":
-        return build_worker(tiny_native_policy(seed, len(VOCAB), EOS), CharTokenizer(), "tiny", **options)
-    return build_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", **options)
+        return tiny_native_policy(seed, len(VOCAB), EOS)
+    return TinyPolicy(seed=seed)
+
+
+def tiny_worker(seed: int = 0, **options) -> Worker:
+    return build_worker(suite_policy(seed), CharTokenizer(), "tiny", **options)
 
 
 def generate(worker: Worker, prompt: str, max_tokens: int, seed: int, temperature: float = 1.0, **sampling) -> Sequence:

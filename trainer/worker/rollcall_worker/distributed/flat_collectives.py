@@ -53,7 +53,6 @@ def reduce_to_leader(tensors: list[torch.Tensor]) -> None:
 
 
 @torch.no_grad()
-@torch.no_grad()
 def broadcast_from_leader(tensors: list[torch.Tensor]) -> None:
     """Copies rank 0's tensors into every rank's, in place. Pass the parameters themselves, not
     `.data`: a copy into `.data` leaves the parameter's version counter alone, and the native

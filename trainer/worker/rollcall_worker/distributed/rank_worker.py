@@ -4,6 +4,11 @@ The strategy is chosen once here: FSDP2 when this torch has `torch.distributed.f
 (the trained model is sharded and a whole copy, made before sharding, serves generation and is
 what rank 0 saves), else reduce-broadcast (every rank holds the whole model, which both trains and
 serves). Rank 0's learner routes run every operation on all ranks; the others' refuse them.
+
+Every rank starts from rank 0's trainable weights, broadcast before anything else: each process
+loads the same files, but weights drawn at load time (LoRA's A matrices, from each process's own
+random generator) would otherwise differ between ranks, and the first step would sum gradients of
+different models.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import copy
 
 from ..model_gate import ModelGate
+from ..native.policy import NativePolicy
 from ..policy_model import PolicyModel, Tokenizer
 from ..step_sync import StepSync
 from ..train_step import Learner
 from ..worker import Worker, build_scheduler
+from .flat_collectives import broadcast_from_leader
 from .follower import ReplicaOps
 from .fsdp2 import Fsdp2, fsdp2_available
 from .ranks import Ranks
@@ -38,8 +45,11 @@ def build_rank_worker(
     """`sharded` None: FSDP2 where available (tests force the fallback with False)."""
     serving: PolicyModel
     sync: StepSync
+    broadcast_from_leader(policy.trainable_parameters())
     if fsdp2_available() if sharded is None else sharded:
         serving = copy.deepcopy(policy)
+        if isinstance(policy, NativePolicy):
+            policy.drop_generation_weights()
         sync = Fsdp2(ranks, policy, serving)
     else:
         serving = policy

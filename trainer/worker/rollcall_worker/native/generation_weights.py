@@ -17,6 +17,9 @@ LoRA the frozen base is already stored in the compute dtype.
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -26,7 +29,7 @@ from .model import CausalLM
 
 class GenerationWeights:
     def __init__(self, master: CausalLM, dtype: torch.dtype) -> None:
-        self._dtype = dtype
+        self._master, self._dtype = master, dtype
         self._pairs: list[tuple[list[torch.Tensor], torch.Tensor]] = []
         layers = []
         for layer in master.model.layers:
@@ -42,6 +45,12 @@ class GenerationWeights:
         self.model = FusedLM(master.config, master.model.embed_tokens.weight, master.model.norm, self._copy([master.lm_head.weight]),
                              master.inv_freq, layers)
         self._version = self._master_version()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "GenerationWeights":
+        """A twin of the copied master (the FSDP2 ranks deep-copy the policy for serving). A plain
+        deep copy would break the sharing the refresh relies on: `nn.Parameter.__deepcopy__`
+        clones its data, so the copies would no longer follow the tensors the optimizer updates."""
+        return GenerationWeights(copy.deepcopy(self._master, memo), self._dtype)
 
     def _copy(self, sources: list[torch.Tensor]) -> torch.Tensor:
         """`sources` stacked along their first axis, in the compute dtype; kept in step by `current`."""

@@ -119,6 +119,10 @@ class Backbone(nn.Module):
 
 
 class CausalLM(nn.Module):
+    _no_split_modules = ["DecoderLayer"]
+    """What Hugging Face models call their layers that never split across devices: FSDP2 shards
+    each on its own (distributed/fsdp2.py), so a rank gathers one layer's weights at a time."""
+
     def __init__(self, config: ModelConfig, device: torch.device | None = None) -> None:
         super().__init__()
         self.config = config

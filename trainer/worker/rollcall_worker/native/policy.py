@@ -72,6 +72,12 @@ class NativePolicy:
         dtype (`generation_weights.py`), kept in step with it."""
         return self._generation.current() if self._generation is not None else self.lm
 
+    def drop_generation_weights(self) -> None:
+        """For a policy that only trains (FSDP2's sharded model; its whole serving copy generates):
+        frees the compute-dtype projection copies, which also held on to the whole master weights
+        that sharding replaces."""
+        self._generation = None
+
     @property
     def module(self) -> nn.Module:
         return self.lm
