@@ -13,6 +13,7 @@ const COMMANDS = {
   worker: ['../dist/cli/worker-command.js', 'workerCommand', 'run the Python GPU worker (generation + learning) on a model folder', false],
   doctor: ['../dist/cli/doctor-command.js', 'doctorCommand', 'check an engine, the Python/torch set-up and a configuration', true],
   data: ['../dist/cli/data-command.js', 'dataCommand', 'download a Hugging Face dataset (data get openai/gsm8k)', false],
+  quickstart: ['../dist/cli/quickstart-command.js', 'quickstartCommand', 'train a tool-using math agent with GRPO on this machine (CPU or GPU), in minutes', true],
 };
 
 const version = () => JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -27,7 +28,7 @@ if (command === 'help' && args[0] in COMMANDS) [command, args] = [args[0], ['--h
 const entry = COMMANDS[command];
 if (entry === undefined) {
   const isHelp = command === undefined || command === '--help' || command === '-h' || command === 'help';
-  const lines = Object.entries(COMMANDS).map(([name, [, , help]]) => `  ${name.padEnd(8)} ${help}`);
+  const lines = Object.entries(COMMANDS).map(([name, [, , help]]) => `  ${name.padEnd(10)} ${help}`);
   const text = `usage: rollcall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrollcall <command> --help explains a command; rollcall --version prints the version.\n`;
   if (!isHelp) process.stderr.write(`rollcall: unknown command "${command}"\n`);
   (isHelp ? process.stdout : process.stderr).write(text);

@@ -20,11 +20,13 @@ export type PythonReport = {
   blasLibraries?: string[];
   /** float32 matmul throughput on the CPU, 512×512, measured for half a second. */
   cpuGflops?: number;
+  /** Which of the modules asked about (`modules` option) cannot be found. */
+  missingModules?: string[];
   error?: string;
 };
 
 const PROBE = String.raw`
-import json, os, sys, time
+import importlib.util, json, os, sys, time
 info = {"executable": sys.executable, "python": sys.version.split()[0]}
 try:
     import torch
@@ -51,13 +53,18 @@ if "--blas" in sys.argv:
             if len(fields) >= 6 and any(word in os.path.basename(fields[-1]) for word in ("blas", "lapack", "mkl")):
                 libraries.add(os.path.realpath(fields[-1]))
     info["blasLibraries"] = sorted(libraries)
+if "--modules" in sys.argv:
+    names = sys.argv[sys.argv.index("--modules") + 1].split(",")
+    info["missingModules"] = [name for name in names if importlib.util.find_spec(name) is None]
 print(json.dumps(info))
 `;
 
+export type ProbeOptions = { blas?: boolean; modules?: readonly string[]; timeoutMs?: number };
+
 /** Asks one interpreter what it is; never throws. */
-export function probePython(command: string, options: { blas?: boolean; timeoutMs?: number } = {}): Promise<PythonReport> {
+export function probePython(command: string, options: ProbeOptions = {}): Promise<PythonReport> {
   return new Promise((resolve) => {
-    const args = ['-c', PROBE, ...(options.blas === true ? ['--blas'] : [])];
+    const args = ['-c', PROBE, ...(options.blas === true ? ['--blas'] : []), ...(options.modules === undefined ? [] : ['--modules', options.modules.join(',')])];
     execFile(command, args, { timeout: options.timeoutMs ?? 120_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } }, (error, stdout, stderr) => {
       const line = stdout.trim().split('\n').at(-1) ?? '';
       try {
@@ -74,7 +81,7 @@ export function probePython(command: string, options: { blas?: boolean; timeoutM
 export type PythonChoice = { chosen: PythonReport | null; tried: PythonReport[] };
 
 /** The interpreter the worker runs with, and every one asked on the way. */
-export async function findTorchPython(env: NodeJS.ProcessEnv = process.env, options: { blas?: boolean } = {}): Promise<PythonChoice> {
+export async function findTorchPython(env: NodeJS.ProcessEnv = process.env, options: Omit<ProbeOptions, 'timeoutMs'> = {}): Promise<PythonChoice> {
   const configured = env.ROLLCALL_PYTHON;
   const candidates = configured !== undefined && configured !== '' ? [configured] : [...PYTHON_CANDIDATES];
   const tried: PythonReport[] = [];
@@ -91,6 +98,6 @@ export function noPythonMessage(choice: PythonChoice, env: NodeJS.ProcessEnv = p
   const tried = choice.tried.map((r) => `${r.command}${r.executable === undefined ? '' : ` (${r.executable})`}: ${r.error}`).join('; ');
   const fix = env.ROLLCALL_PYTHON
     ? 'install torch into it, or unset ROLLCALL_PYTHON to look for another'
-    : 'install torch (pip install torch; on Debian apt-get install python3-torch libopenblas0-pthread) or set ROLLCALL_PYTHON to a Python that has it';
+    : 'install torch (pip install torch, or on Debian/Ubuntu apt-get install python3-torch libopenblas0-pthread) or set ROLLCALL_PYTHON to a Python that has it';
   return `no Python that can import torch (${tried}); ${fix}`;
 }

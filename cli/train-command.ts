@@ -1,4 +1,5 @@
 import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { externalProxyUrls } from '../trainer/config/proxy-section.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
 import { RunLog } from '../trainer/run/run-log.ts';
@@ -25,8 +26,11 @@ export const TRAIN_SPEC = {
 
 const fmt = (value: number | undefined): string => (value === undefined ? '-' : Number.isInteger(value) ? String(value) : value.toFixed(3));
 
+/** What a command that runs `train` inside itself (quickstart) does once the run has closed, before a log view waits for Ctrl-C. */
+export type TrainHooks = { afterTraining?(runDir: string): Promise<void> };
+
 /** `rollcall train`: one run of the configured training, in a new run folder or resumed in an old one. */
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], hooks: TrainHooks = {}): Promise<void> {
   const line = readCommandLine(TRAIN_SPEC, argv);
   if (line === null) return;
   const { values } = line;
@@ -58,15 +62,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (values['with-logview'] === true) {
       logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort);
       process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
-      // A proxy of its own (proxy.url) keeps the rollouts in its database: its /view shows them.
-      if (config.proxy.url !== undefined) process.stdout.write(`  rollouts are recorded by the proxy at ${config.proxy.url}: its /view shows them\n`);
+      // Proxies of their own (proxy.url, proxy.urls) keep the rollouts in their databases: each one's /view shows its share.
+      for (const url of externalProxyUrls(config.proxy)) process.stdout.write(`  rollouts are recorded by the proxy at ${url}: its /view shows them\n`);
     }
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
     const summary = await runTraining(started.deps as StartedRun['deps'], { resume: resumeRun !== null });
     const m = summary.lastMetrics;
     if (summary.stopped) process.exitCode = 130;
     process.stdout.write(
-      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
+      `${summary.stopped ? 'stopped by a signal after' : 'done:'} ${summary.stepsRun} step(s)${summary.resumedFrom === null ? '' : ` after step ${summary.resumedFrom}`}${summary.outOfTime ? ` (time budget of ${config.schedule.maxMinutes} min reached)` : ''}; last step reward ${fmt(m['reward/mean'])}, success ${fmt(m['success_rate'])}, failed rollouts ${fmt(m['rollouts/failed'])}\n  run folder: ${run.dir}\n`,
     );
   } catch (error) {
     reportFailure('train', error, { runLog, runDir: run.dir });
@@ -75,6 +79,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     stop.release();
     await closeRun(started);
     runLog.close();
+    await hooks.afterTraining?.(run.dir);
     // A run stopped by a signal closes its view too; a finished or failed one may keep it open.
     if (stop.signal.aborted) await logview?.close();
     else await logview?.finish(process.stdout);

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { helpText, type CommandSpec } from '../src/config/command-line.ts';
 import { findTorchPython, noPythonMessage } from './find-python.ts';
+import { workerEnvironment, workerPackagePath } from './worker-package.ts';
 
 export const WORKER_SPEC = {
   name: 'worker',
@@ -16,15 +15,6 @@ export const WORKER_SPEC = {
   ],
 } as const satisfies CommandSpec;
 
-/** The Python worker's package folder, found from this file in the sources or in dist/. */
-function workerPath(): string {
-  for (const relative of ['../trainer/worker', '../../trainer/worker']) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(`${path}/rollcall_worker/__main__.py`)) return path;
-  }
-  throw new Error('trainer/worker/rollcall_worker is missing from this installation');
-}
-
 /**
  * `rollcall worker --model DIR [...]`: runs the Python GPU worker (`python -m rollcall_worker`)
  * with its package on PYTHONPATH and the first Python that can import torch; every flag is passed
@@ -35,7 +25,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   if (isHelp) process.stdout.write(`${helpText(WORKER_SPEC)}\n`);
   let path: string;
   try {
-    path = workerPath();
+    path = workerPackagePath();
   } catch (error) {
     process.stderr.write(`rollcall worker: ${(error as Error).message}\n`);
     process.exitCode = 2;
@@ -51,7 +41,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   process.stderr.write(`rollcall worker: using ${python} (Python ${choice.chosen.python}, torch ${choice.chosen.torch}${choice.chosen.cuda ? `, CUDA: ${choice.chosen.gpus?.join(', ')}` : ', no CUDA'})\n`);
   const child = spawn(python, ['-m', 'rollcall_worker', ...argv], {
     stdio: 'inherit',
-    env: { ...process.env, PYTHONPATH: [path, process.env.PYTHONPATH].filter(Boolean).join(':') },
+    env: workerEnvironment(path),
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);

@@ -28,7 +28,7 @@ import torch
 
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.policy import NativePolicy
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import Worker, build_worker
 
@@ -93,7 +93,7 @@ def run_wave(worker: Worker, engine: str, batch: list[list[int]], max_tokens: in
     tokenizer = worker.tokenizer
     sequences = [
         Sequence(i, prompt, SamplingParams(max_tokens=max_tokens, seed=seed + i, ignore_eos=True),
-                 make_generator(seed + i, worker.policy.device), TextTracker(tokenizer, prompt, True), events, frozenset())
+                 SeededDraws(seed + i), TextTracker(tokenizer, prompt, True), events, frozenset())
         for i, prompt in enumerate(batch)
     ]
     first: dict[int, float] = {}

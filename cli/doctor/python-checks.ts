@@ -7,6 +7,15 @@
 import type { Check } from './check-report.ts';
 import { findTorchPython, noPythonMessage, type PythonReport } from '../find-python.ts';
 
+/**
+ * What the worker imports besides torch to run a model without transformers: its own tokenizer
+ * (`regex` for the pre-tokenizer's patterns) and chat template (`jinja2`), with their packages.
+ */
+export const WORKER_MODULES = [
+  { name: 'jinja2', pip: 'jinja2', debian: 'python3-jinja2' },
+  { name: 'regex', pip: 'regex', debian: 'python3-regex' },
+] as const;
+
 /** Below this a CPU matmul is slow enough to say so, whatever the library. */
 const SLOW_GFLOPS = 15;
 
@@ -29,8 +38,19 @@ export function blasCheck(report: PythonReport): Check {
   return { status: 'ok', text: `CPU matmul ${gflops} through ${library}` };
 }
 
+/** The modules verdict for one interpreter's report (probed with `modules: WORKER_MODULES`). */
+export function modulesCheck(report: PythonReport): Check {
+  const missing = WORKER_MODULES.filter((m) => report.missingModules?.includes(m.name));
+  if (missing.length === 0) return { status: 'ok', text: `modules for a model without transformers: ${WORKER_MODULES.map((m) => m.name).join(', ')}` };
+  return {
+    status: 'fail',
+    text: `${report.executable ?? report.command} cannot import ${missing.map((m) => m.name).join(', ')} (the worker's tokenizer and chat template need them)`,
+    fix: `pip install ${missing.map((m) => m.pip).join(' ')}, or on Debian/Ubuntu apt-get install ${missing.map((m) => m.debian).join(' ')}`,
+  };
+}
+
 export async function checkPython(env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
-  const choice = await findTorchPython(env, { blas: true });
+  const choice = await findTorchPython(env, { blas: true, modules: WORKER_MODULES.map((m) => m.name) });
   const passed = choice.tried.filter((r) => r !== choice.chosen).map((r): Check => ({ status: 'ok', text: `${r.command}${r.executable === undefined ? '' : ` (${r.executable})`} skipped: ${r.error}` }));
   if (choice.chosen === null) {
     return [{ status: 'fail', text: noPythonMessage(choice, env), fix: 'the worker (rollcall worker, learner.type: worker) needs torch; a debug run does not' }];
@@ -41,5 +61,6 @@ export async function checkPython(env: NodeJS.ProcessEnv = process.env): Promise
     ...passed,
     { status: 'ok', text: `rollcall worker runs ${report.executable ?? report.command}: Python ${report.python}, torch ${report.torch}, ${device}` },
     blasCheck(report),
+    modulesCheck(report),
   ];
 }

@@ -5,7 +5,7 @@
 #   rollcall.tar.xz  dist/, bin/, the log view's page, the Python worker, scripts and the production dependencies
 #                    the proxy, trainer and the compiled math agent load (no tsx, LangChain,
 #                    tiktoken or TypeScript: the bundle runs compiled .js workflows)
-# The device side is scripts/gpu-e2e/run-on-gpu.sh. Keep the total under 64 MiB.
+# The device side is scripts/gpu-e2e/run-on-gpu.sh (or run-quickstart-on-gpu.sh). Keep the total under 64 MiB.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pack="$root/.pack"
@@ -19,7 +19,7 @@ mkdir -p "$stage/trainer" "$stage/scripts" "$stage/examples" "$stage/view"
 cp -r view/web "$stage/view/"
 cp -r trainer/worker "$stage/trainer/"
 cp -r scripts/small-policy scripts/gpu-e2e "$stage/scripts/"
-cp -r examples/math-agent "$stage/examples/"
+cp -r examples/math-agent examples/quickstart "$stage/examples/"
 # Production dependencies from the lockfile, reusing this machine's compiled better-sqlite3.
 (cd "$stage" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
 cp -r node_modules/better-sqlite3/build "$stage/node_modules/better-sqlite3/"

@@ -1,10 +1,14 @@
-"""RL tasks for the GPU end-to-end run: synthetic problems in GSM8K's JSONL shape (`#### N`).
+"""RL tasks for the GPU end-to-end run and the quickstart: synthetic problems in GSM8K's JSONL shape (`#### N`).
+
+    python3 scripts/gpu-e2e/write_tasks.py OUT [--train 2000] [--validation 256]
 
 Training and validation both use the small policy's training templates with its held-out number
 ranges (the warm policy solves roughly a third of these), with different seeds so no validation
-question is a training question.
+question is a training question. examples/quickstart/tasks/ was written with
+`--train 1000 --validation 128`.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -20,10 +24,15 @@ def write(path, problems):
 
 
 def main():
-    out = sys.argv[1]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--train", type=int, default=2000)
+    parser.add_argument("--validation", type=int, default=256)
+    args = parser.parse_args()
+    out = args.out
     os.makedirs(out, exist_ok=True)
-    train = make_set(2000, "train", "heldout", 777)
-    validation = make_set(256, "train", "heldout", 888)
+    train = make_set(args.train, "train", "heldout", 777)
+    validation = make_set(args.validation, "train", "heldout", 888)
     seen = {p["question"] for p in train}
     validation = [p for p in validation if p["question"] not in seen]
     write(os.path.join(out, "train.jsonl"), train)

@@ -1,6 +1,8 @@
 """A small Qwen2 policy from scratch: tokenizer, SFT warm-up on synthetic tool-use demos, tool-loop evaluation.
 
     python3 scripts/small-policy/build_model.py --out DIR [--steps 2500] [--flaw-share 0.4] [--summary FILE]
+        [--hidden 384 --layers 6 --heads 6 --kv-heads 2 --intermediate 1024] [--save-dtype fp32|bf16]
+        [--flaw-weights 0.4,0.3,0.3]
 
 Writes DIR/model (config.json + safetensors + tokenizer + chat template: loadable by the rollcall
 worker with --model DIR/model) and a JSON summary. Loss only on assistant tokens (spans found by
@@ -133,10 +135,16 @@ def main():
     ap.add_argument("--summary", default=None)
     ap.add_argument("--n-train", type=int, default=30000)
     ap.add_argument("--flaw-share", type=float, default=0.4)
+    ap.add_argument("--flaw-weights", default="0.4,0.3,0.3",
+                    help="how the flawed demos split into forgot_print, same_turn, wrong_op (demos.py FLAWS)")
     ap.add_argument("--vocab", type=int, default=3072)
     ap.add_argument("--hidden", type=int, default=384)
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--heads", type=int, default=6)
+    ap.add_argument("--kv-heads", type=int, default=None, help="default: heads // 3 (at least 1)")
+    ap.add_argument("--intermediate", type=int, default=None, help="MLP width; default: 8/3 × hidden rounded down to a multiple of 64")
+    ap.add_argument("--save-dtype", choices=["fp32", "bf16"], default="fp32",
+                    help="dtype of the saved weights; with bf16 the evaluation runs on the rounded weights, so it measures what is shipped")
     ap.add_argument("--steps", type=int, default=2500)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -151,7 +159,8 @@ def main():
     t0 = time.time()
     random.seed(args.seed); torch.manual_seed(args.seed)
     problems = make_set(args.n_train, "train", "train", args.seed)
-    demos = make_demos(problems, args.flaw_share, args.seed)
+    flaw_weights = tuple(float(w) for w in args.flaw_weights.split(","))
+    demos = make_demos(problems, args.flaw_share, args.seed, flaw_weights)
     folder = os.path.join(args.out, "model")
     tok = build([assistant_spans(d["messages"], [TOOL])[0] for d in demos[:5000]], folder, args.vocab)
     # the fast renderer equals transformers' apply_chat_template
@@ -163,8 +172,9 @@ def main():
     print(f"data: {len(data)} demos, mean {sum(lens)/len(lens):.0f} tokens, max {max(lens)}, vocab {len(tok)}, {t_data:.1f}s", flush=True)
 
     eos_id, pad_id = tok.convert_tokens_to_ids("<|im_end|>"), tok.convert_tokens_to_ids("<|endoftext|>")
-    config = Qwen2Config(vocab_size=(len(tok) + 63) // 64 * 64, hidden_size=args.hidden, intermediate_size=args.hidden * 8 // 3 // 64 * 64,
-                         num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=max(1, args.heads // 3),
+    intermediate = args.intermediate or args.hidden * 8 // 3 // 64 * 64
+    config = Qwen2Config(vocab_size=(len(tok) + 63) // 64 * 64, hidden_size=args.hidden, intermediate_size=intermediate,
+                         num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads or max(1, args.heads // 3),
                          max_position_embeddings=2048, tie_word_embeddings=True, rms_norm_eps=1e-6,
                          bos_token_id=None, eos_token_id=eos_id, pad_token_id=pad_id)
     model = Qwen2ForCausalLM(config).cuda()
@@ -208,12 +218,16 @@ def main():
     torch.cuda.synchronize()
     train_s = time.time() - t1
     model.eval()
+    if args.save_dtype == "bf16":
+        model.to(torch.bfloat16)
     model.generation_config = GenerationConfig(eos_token_id=[eos_id, pad_id], pad_token_id=pad_id)
     model.save_pretrained(folder)
+    model.float()  # bf16-rounded weights stay rounded: the evaluation sees the shipped model
     tok.save_pretrained(folder)
     cfg_path = os.path.join(folder, "tokenizer_config.json")
     cfg = json.load(open(cfg_path)); cfg["chat_template"] = tok.chat_template
     json.dump(cfg, open(cfg_path, "w"), indent=2, ensure_ascii=False)
+    disk_bytes = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
 
     t2 = time.time()
     sets = eval_sets(args.n_eval, seed=10_000 + args.seed)
@@ -230,9 +244,9 @@ def main():
     summary = {
         "headline_success_heldout": headline,
         "eval": results,
-        "model": {"params_M": round(n_params / 1e6, 2), "hidden": args.hidden, "layers": args.layers, "heads": args.heads,
+        "model": {"params_M": round(n_params / 1e6, 2), "disk_MB": round(disk_bytes / 1e6, 2), "save_dtype": args.save_dtype, "hidden": args.hidden, "layers": args.layers, "heads": args.heads,
                   "kv_heads": config.num_key_value_heads, "intermediate": config.intermediate_size, "vocab": config.vocab_size, "folder": folder},
-        "data": {"n_train": len(data), "flaw_share": args.flaw_share, "mean_tokens": sum(lens) / len(lens), "max_tokens": max(lens),
+        "data": {"n_train": len(data), "flaw_share": args.flaw_share, "flaw_weights": flaw_weights, "mean_tokens": sum(lens) / len(lens), "max_tokens": max(lens),
                  "flaws": {f: sum(d["flaw"] == f for d in demos) for f in ("clean", "forgot_print", "same_turn", "wrong_op")}},
         "train": {"steps": step, "batch": args.batch, "lr": args.lr, "seconds": round(train_s, 1), "step_ms": round(1000 * train_s / step, 1),
                   "loss_curve": losses, "final_loss": losses[-1][1] if losses else None},

@@ -9,7 +9,7 @@ import torch
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.cached_batcher import CachedBatcher
 from rollcall_worker.native.decode_graphs import DecodeGraphs
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import build_worker
 from native_fixture import FAMILIES, load_policy, random_folder
@@ -33,7 +33,7 @@ def full_forward_logprobs(policy, sequence: Sequence) -> torch.Tensor:
 
 def make_sequence(index: int, prompt: str, max_tokens: int, seed: int) -> Sequence:
     ids = TOK.encode(prompt, False)
-    return Sequence(index, ids, SamplingParams(max_tokens=max_tokens, seed=seed, ignore_eos=True), make_generator(seed, torch.device("cpu")),
+    return Sequence(index, ids, SamplingParams(max_tokens=max_tokens, seed=seed, ignore_eos=True), SeededDraws(seed),
                     TextTracker(TOK, ids, True), queue.Queue(), TOK.eos_token_ids)
 
 

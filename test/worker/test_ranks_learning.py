@@ -95,7 +95,7 @@ class TwoRanksEqualOneTest(unittest.TestCase):
     def assert_same_metrics(self, got: dict, want: dict) -> None:
         for name in COMPARED:
             if name in want:
-                self.assertAlmostEqual(got[name], want[name], delta=1e-5 * max(1.0, abs(want[name])), msg=name)
+                self.assertAlmostEqual(got[name], want[name], delta=1e-4 * max(1.0, abs(want[name])), msg=name)  # float sums in another order, through AdamW
 
     def test_two_steps_on_two_ranks_equal_two_steps_on_one(self) -> None:
         samples = batch()

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from rollcall_worker.detokenize import TextTracker
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.scoring import SampleScoring
 from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import TrainSample
@@ -58,7 +58,7 @@ def generate_together(worker: Worker, jobs: list[tuple[str, int]], seed: int, te
     for i, (prompt, max_tokens) in enumerate(jobs):
         prompt_ids = tokenizer.encode(prompt, False)
         params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=seed + i, ignore_eos=True, **sampling)
-        sequences.append(Sequence(i, prompt_ids, params, make_generator(seed + i, worker.policy.device),
+        sequences.append(Sequence(i, prompt_ids, params, SeededDraws(seed + i),
                                   TextTracker(tokenizer, prompt_ids, True), queue.Queue(), tokenizer.eos_token_ids))
     worker.scheduler.submit(sequences)
     while not all(s.is_finished for s in sequences):

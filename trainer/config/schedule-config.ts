@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const ScheduleConfigSchema = z.strictObject({
   steps: z.number().int().positive().optional().describe('Training steps; default: one epoch over the train tasks'),
   epochs: z.number().int().positive().optional().describe('Used when steps is not set'),
+  maxMinutes: z.number().positive().optional().describe('Wall-time budget: the step that ends after this many minutes is the last (validated and checkpointed like the last step)'),
   tasksPerStep: z.number().int().positive().default(4).describe('Tasks per step; each runs groupSize rollouts'),
   evalEvery: z.number().int().min(0).default(0).describe('Validate every N steps (0 = never during training)'),
   evalBeforeTrain: z.boolean().default(false),

@@ -142,6 +142,13 @@ export class ProgressDisplay {
     this.lastDrawAt = undefined;
   }
 
+  /** Prints a line that stays (a validation result): above the status line on a terminal. */
+  note(line: string): void {
+    this.clear();
+    this.options.stream.write(`${line}\n`);
+    if (this.options.isTTY) this.refresh(true);
+  }
+
   /** Stops the timer, draws the final status and ends the terminal line. */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);

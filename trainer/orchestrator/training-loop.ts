@@ -4,8 +4,11 @@ import { runTrainingStep, tasksToRun } from './run-step.ts';
 import { runValidation } from './run-validation.ts';
 import type { TrainerDeps } from './trainer-deps.ts';
 
-/** `stopped`: a signal ended the run before its last step; `stepsRun` counts the steps trained. */
-export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number>; stopped: boolean };
+/**
+ * `stopped`: a signal ended the run before its last step; `outOfTime`: `schedule.maxMinutes` did;
+ * `stepsRun` counts the steps trained.
+ */
+export type TrainingSummary = { stepsRun: number; resumedFrom: number | null; lastMetrics: Record<string, number>; stopped: boolean; outOfTime: boolean };
 
 /** Steps to run: `schedule.steps`, else `epochs` (default 1) passes over the train tasks (an oversampling step serves more of them). */
 export function totalSteps(deps: Pick<TrainerDeps, 'config' | 'trainTasks'>): number {
@@ -42,27 +45,36 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   }
   await startPolicy(deps, resumedPolicy);
   deps.progress.start();
+  const { maxMinutes } = config.schedule;
+  const deadline = maxMinutes === undefined ? Infinity : Date.now() + maxMinutes * 60_000;
   let lastMetrics: Record<string, number> = {};
   let stepsRun = 0;
+  let outOfTime = false;
   try {
     if (config.schedule.evalBeforeTrain && first === 1) {
       const validation = await runValidation(deps, 0);
-      if (!deps.signal.aborted) deps.sink.write(0, validation);
+      if (!deps.signal.aborted) {
+        deps.sink.write(0, validation);
+        noteValidation(deps, 0, validation);
+      }
     }
-    for (let step = first; step <= steps && !deps.signal.aborted; step++) {
+    for (let step = first; step <= steps && !deps.signal.aborted && !outOfTime; step++) {
       const metrics = await runTrainingStep(deps, step);
       if (metrics === null) break;
       stepsRun += 1;
       rolloutsRun += metrics['rollouts/count'] ?? 0;
+      outOfTime = step < steps && Date.now() >= deadline;
+      const isLast = step === steps || outOfTime;
       const every = config.schedule.evalEvery;
-      const scheduled = every > 0 && (step % every === 0 || step === steps) ? await runValidation(deps, step) : {};
+      const scheduled = every > 0 && (step % every === 0 || isLast) ? await runValidation(deps, step) : {};
       // A validation cut short by the stop counts its cancelled attempts as failures: not a result.
       const validation = deps.signal.aborted ? {} : scheduled;
-      lastMetrics = { ...metrics, ...validation, 'policy/version': (await deps.admin.policyStatus()).version };
+      lastMetrics = { ...metrics, ...validation, 'policy/version': deps.proxies.version };
       deps.sink.write(step, lastMetrics);
+      noteValidation(deps, step, validation);
       // A step trained just before a stop is checkpointed too, so a resume does not redo it.
       const checkpointEvery = config.schedule.checkpointEvery;
-      if (checkpointEvery > 0 && (step % checkpointEvery === 0 || step === steps || deps.signal.aborted)) {
+      if (checkpointEvery > 0 && (step % checkpointEvery === 0 || isLast || deps.signal.aborted)) {
         const dir = checkpointDir(deps.run.checkpointsDir, step);
         await deps.learner.checkpoint(dir);
         saveTrainerState(dir, { step, policyVersion: lastMetrics['policy/version'] ?? 0, selector: deps.selector.state(), rolloutsRun, savedAt: new Date().toISOString() });
@@ -71,5 +83,14 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
   } finally {
     deps.progress.stop();
   }
-  return { stepsRun, resumedFrom, lastMetrics, stopped: first + stepsRun <= steps };
+  return { stepsRun, resumedFrom, lastMetrics, stopped: !outOfTime && first + stepsRun <= steps, outOfTime };
+}
+
+/** A validation's result as a line that stays on the console (the status line only shows it while it runs). */
+function noteValidation(deps: TrainerDeps, step: number, validation: Record<string, number>): void {
+  const passAt1 = validation['val/pass@1'];
+  if (passAt1 === undefined) return;
+  const k = deps.config.schedule.evalPassK;
+  const passAtK = k > 1 ? `, pass@${k} ${(validation[`val/pass@${k}`] ?? 0).toFixed(3)}` : '';
+  deps.progress.note(`validation ${step === 0 ? 'before training' : `after step ${step}`}: success ${passAt1.toFixed(3)}${passAtK}, reward ${(validation['val/reward/mean'] ?? 0).toFixed(3)} (${validation['val/tasks']} held-out tasks)`);
 }

@@ -7,6 +7,7 @@ import { DATA_SPEC } from '../../../cli/data-command.ts';
 import { DOCTOR_SPEC } from '../../../cli/doctor-command.ts';
 import { EVAL_SPEC } from '../../../cli/eval-command.ts';
 import { EXPORT_SPEC } from '../../../cli/export-command.ts';
+import { QUICKSTART_SPEC } from '../../../cli/quickstart-command.ts';
 import { VIEW_SPEC } from '../../../cli/view-command.ts';
 import { TRAIN_SPEC } from '../../../cli/train-command.ts';
 import { WORKER_SPEC } from '../../../cli/worker-command.ts';
@@ -26,7 +27,7 @@ async function rollcall(args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-const SPECS: Record<string, CommandSpec> = { serve: SERVE_SPEC, train: TRAIN_SPEC, eval: EVAL_SPEC, export: EXPORT_SPEC, view: VIEW_SPEC, worker: WORKER_SPEC, doctor: DOCTOR_SPEC, data: DATA_SPEC };
+const SPECS: Record<string, CommandSpec> = { serve: SERVE_SPEC, train: TRAIN_SPEC, eval: EVAL_SPEC, export: EXPORT_SPEC, view: VIEW_SPEC, worker: WORKER_SPEC, doctor: DOCTOR_SPEC, data: DATA_SPEC, quickstart: QUICKSTART_SPEC };
 
 test('rollcall --help lists every command, and every command has its flag table', async () => {
   const { code, stdout } = await rollcall(['--help']);

@@ -130,5 +130,6 @@ test('worker and doctor pass over a python3 without torch for one that has it', 
   const doctor = await rollcall(['doctor', '--only', 'python'], env);
   assert.match(doctor.stdout, /ok {7}python3 skipped: ModuleNotFoundError: No module named 'torch'/);
   assert.match(doctor.stdout, /ok {7}rollcall worker runs \/usr\/bin\/python3: Python 3\.\d+\.\d+, torch /);
+  assert.match(doctor.stdout, /ok {7}modules for a model without transformers: jinja2, regex/);
   assert.match(doctor.stdout, /(ok|warning|PROBLEM) +(CPU matmul|torch multiplies matrices with the reference BLAS)/);
 });

@@ -23,9 +23,9 @@ after(async () => {
   await engine.close();
 });
 
-async function train(conf: string) {
+async function train(conf: string, extra: string[] = []) {
   const runsDir = mkdtempSync(join(tmpdir(), 'rollcall-runs-'));
-  const result = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', conf, ...exampleDataFlags(), '--backbone', 'debug', '--steps', '2'], {
+  const result = await run(process.execPath, [join(ROOT, 'bin/rollcall.js'), 'train', '--conf', conf, ...exampleDataFlags(), '--backbone', 'debug', '--steps', '2', ...extra], {
     cwd: ROOT,
     env: { ...process.env, ROLLCALL_UPSTREAM: engine.url, ROLLCALL_RUNS_DIR: runsDir },
     maxBuffer: 16 * 1024 * 1024,
@@ -83,4 +83,14 @@ test('rollcall train runs the same with the Python workflow and judge served by 
   const { stdout, dir } = await train('examples/math-agent/python.yaml');
   assert.match(stdout, /done: 2 step\(s\)/);
   checkRunFolder(dir, 'python');
+});
+
+test('schedule.maxMinutes ends the run after the step that used the budget up, validated like a last step', async () => {
+  const { stdout, stderr, dir } = await train('examples/math-agent/openai-sdk.yaml', ['--steps', '5', '--set', 'schedule.maxMinutes=0.0001']);
+  assert.match(stdout, /done: 1 step\(s\) \(time budget of 0\.0001 min reached\)/);
+  const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  assert.deepEqual(metrics.map((m) => m.step), [1]);
+  assert.ok('val/pass@1' in metrics[0]!, 'the last step was validated');
+  assert.match(stderr, /validation after step 1: success \d\.\d{3}, pass@4 \d\.\d{3}, reward \d\.\d{3} \(\d+ held-out tasks\)\n/, 'the result stays on the console');
+  assert.ok(existsSync(join(dir, 'checkpoints', 'global_step_1')), 'and checkpointed like a last step');
 });

@@ -51,7 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--kv-cache-tokens", type=int, default=None,
                    help="native model: tokens the KV cache holds (requests wait when it is full); default: room for "
                         "--max-num-seqs × --max-model-len, at most 2 GiB on CPU or a quarter of free GPU memory; 0: no cache")
-    p.add_argument("--cuda-graphs", action="store_true", help="native model on CUDA: replay decode steps as CUDA graphs")
+    p.add_argument("--cuda-graphs", action=argparse.BooleanOptionalAction, default=True,
+                   help="native model on CUDA: replay decode steps as CUDA graphs (default; --no-cuda-graphs decodes eagerly)")
     p.add_argument("--logprobs-mode", choices=LOGPROBS_MODES, default="sampling", help="sampling: log softmax(logits/T) before top-k/top-p; processed: after (vLLM processed_logprobs)")
     p.add_argument("--resume", default=None, help="a checkpoint folder written by POST /checkpoint")
     p.add_argument("--log-level", default="INFO")

@@ -46,8 +46,8 @@ def build_scheduler(
 ) -> Scheduler:
     """The generation scheduler (not started): the native model generates with a KV cache of
     `kv_cache_tokens` tokens (None: sized from memory, `native/cached_batcher.py`; 0: no cache),
-    its decode steps replayed as CUDA graphs with `cuda_graphs`; any other policy recomputes
-    prefixes."""
+    its decode steps replayed as CUDA graphs on CUDA unless `cuda_graphs` is off; any other policy
+    recomputes prefixes."""
     if isinstance(policy, NativePolicy) and kv_cache_tokens != 0:
         batcher: Any = build_cached_batcher(policy, tokenizer.pad_token_id, max_num_seqs, max_batch_tokens, kv_cache_tokens, cuda_graphs)
     else:
@@ -64,7 +64,7 @@ def build_worker(
     logprobs_mode: str = "sampling",
     weight_decay: float = 0.01,
     kv_cache_tokens: int | None = None,
-    cuda_graphs: bool = False,
+    cuda_graphs: bool = True,
 ) -> Worker:
     """Wires the gate, the scheduler (not started) and the learner around one policy."""
     gate = ModelGate()

@@ -81,7 +81,8 @@ def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tenso
 
 def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tensor, group: int) -> torch.Tensor:
     """Softmax attention of q `[B, H, Tq, D]` over k/v `[B, Hkv, Tk, D]`; `allowed` `[B, 1, Tq, Tk]`
-    (True = may attend; every query row allows at least one key, so no row is all −inf).
+    (True = may attend, or an additive mask of 0 / −inf; every query row allows at least one key,
+    so no row is all −inf).
 
     One query per sequence (decode): the `group` query heads sharing a key/value head are laid
     along the query axis, so no copy of k/v per head is made. Otherwise k/v are repeated per head,
@@ -103,5 +104,5 @@ def _sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tens
         return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
     # torch < 2.0 has no fused kernel: the same computation spelled out.
     scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(~allowed, float("-inf"))
+    scores = scores.masked_fill(~allowed, float("-inf")) if allowed.dtype == torch.bool else scores + allowed
     return torch.matmul(scores.softmax(dim=-1).to(v.dtype), v)

@@ -21,6 +21,7 @@ from torch import nn
 
 from ..model_loading import disable_cudnn_attention
 from .config import ModelConfig
+from .fused_lm import FusedLM
 from .generation_weights import GenerationWeights
 from .lora import LoraSettings, adapters_disabled, apply_lora, load_adapter, save_adapter
 from .model import AttentionPlan, CausalLM
@@ -66,9 +67,9 @@ class NativePolicy:
         if lora is None and master_dtype != compute_dtype and device.type == "cuda":
             self._generation = GenerationWeights(self.lm, compute_dtype)
 
-    def generation_model(self) -> CausalLM:
-        """The model generation runs: the trained one, or its twin with projection weights in the
-        compute dtype (`generation_weights.py`), kept in step with it."""
+    def generation_model(self) -> CausalLM | FusedLM:
+        """The model generation runs: the trained one, or its fused twin with weights in the compute
+        dtype (`generation_weights.py`), kept in step with it."""
         return self._generation.current() if self._generation is not None else self.lm
 
     def drop_generation_weights(self) -> None:

@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { renderReport } from './doctor/check-report.ts';
+import { checkPrerequisites, type Device } from './quickstart/prerequisites.ts';
+import { startWorkerProcess, type WorkerProcess } from './quickstart/worker-process.ts';
+import { RUN_FLAGS } from './run-command.ts';
+import { trainCommand } from './train-command.ts';
+
+export const QUICKSTART_SPEC = {
+  name: 'quickstart',
+  summary: 'watch a tool-using math agent learn with GRPO on this machine: the shipped small policy, CPU or GPU, in minutes',
+  flags: {
+    device: { type: 'string', value: 'cpu|cuda', help: 'where the worker generates and learns (default cpu)' },
+    steps: { type: 'string', value: 'N', help: 'training steps at most (default: the configuration\'s, 40)' },
+    minutes: { type: 'string', value: 'M', help: 'time budget: the step that ends after M minutes is the last (default: the configuration\'s, 8.5)' },
+    'run-dir': { type: 'string', value: 'DIR', help: 'folder of the run folders (default: runs/ here)' },
+    policy: { type: 'string', value: 'DIR', help: 'the model folder to train (default: examples/quickstart/small-policy)' },
+    set: RUN_FLAGS.set,
+    'logview-port': { type: 'string', value: 'N', help: 'port of the log view (default: a free one)' },
+  },
+  notes: [
+    'Checks the prerequisites first and prints the fix for each problem, starts the worker (rollcall worker) on the policy, trains',
+    'examples/quickstart/quickstart.yaml against it with the log view beside the run, and stops the worker at the end or on Ctrl-C.',
+    'The same run by hand: examples/quickstart/README.md.',
+  ],
+} as const satisfies CommandSpec;
+
+/**
+ * What changes between the CPU and the GPU: the worker's device and dtype; on the GPU, decode steps
+ * replayed as CUDA graphs and steps of 128 rollouts, all generated at once.
+ */
+const DEVICES: Record<Device, { worker: string[]; set: string[] }> = {
+  cpu: { worker: ['--device', 'cpu'], set: [] },
+  cuda: { worker: ['--device', 'cuda', '--dtype', 'bf16', '--cuda-graphs', '--max-num-seqs', '128'], set: ['schedule.tasksPerStep=16', 'rollout.concurrency=128'] },
+};
+const WORKER_READY_MS = 300_000;
+const BUILD_HINT = 'build it on a GPU machine with transformers (scripts/small-policy/build-quickstart-policy.sh OUT, then copy OUT/model there), or pass --policy DIR';
+
+/** A file of this repository, found from this module in the sources or in dist/. */
+function repositoryFile(relative: string): string {
+  for (const up of ['..', '../..']) {
+    const path = fileURLToPath(new URL(`${up}/${relative}`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
+
+function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined | null {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value))) return value;
+  process.stderr.write(`rollcall quickstart: --${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"\n`);
+  process.exitCode = 2;
+  return null;
+}
+
+const clock = (ms: number): string => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
+
+/** The held-out curve's two ends, from the run's metrics.jsonl. */
+function heldOutLine(runDir: string, startedAt: number): string {
+  const file = join(runDir, 'metrics.jsonl');
+  const rows = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>) : [];
+  const validated = rows.filter((r) => r['val/pass@1'] !== undefined);
+  const first = validated[0];
+  const last = validated.at(-1);
+  if (first === undefined || last === undefined) return `no validation finished; run folder ${runDir}`;
+  return `held-out success ${first['val/pass@1']!.toFixed(3)} (step ${first.step}) → ${last['val/pass@1']!.toFixed(3)} (step ${last.step}) in ${clock(Date.now() - startedAt)}; run folder ${runDir}`;
+}
+
+/**
+ * `rollcall quickstart`: prerequisites, the worker on the shipped policy, then `rollcall train`
+ * on examples/quickstart/quickstart.yaml pointed at it. Ctrl-C while the worker starts stops it;
+ * during training the first Ctrl-C lets the step finish (as `train` does) and a second stops the
+ * worker at once.
+ */
+export async function quickstartCommand(argv: string[]): Promise<void> {
+  const line = readCommandLine(QUICKSTART_SPEC, argv);
+  if (line === null) return;
+  const { values } = line;
+  const device = (values.device ?? 'cpu') as Device;
+  if (!(device in DEVICES)) {
+    process.stderr.write(`rollcall quickstart: --device is cpu or cuda, not "${device}"\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const steps = positiveNumber('steps', values.steps, true);
+  const minutes = positiveNumber('minutes', values.minutes, false);
+  if (steps === null || minutes === null) return;
+  const startedAt = Date.now();
+  const policy = resolve(values.policy ?? repositoryFile('examples/quickstart/small-policy'));
+  const runsDir = resolve(values['run-dir'] ?? 'runs');
+  process.stdout.write(`rollcall quickstart: GRPO on the math agent, policy ${policy}, worker on ${device}\n`);
+  const prerequisites = await checkPrerequisites(device, policy, BUILD_HINT);
+  process.stdout.write(renderReport([{ title: 'prerequisites', checks: prerequisites.checks }]));
+  if (prerequisites.python === null || prerequisites.checks.some((c) => c.status === 'fail')) {
+    process.exitCode = 1;
+    return;
+  }
+  mkdirSync(runsDir, { recursive: true });
+  let worker: WorkerProcess | undefined;
+  let interrupts = 0;
+  let training = false;
+  const onSignal = () => {
+    interrupts += 1;
+    // While training, the trainer's own handler takes the first signal and finishes the step.
+    if (training && interrupts < 2) return;
+    process.stdout.write('\nrollcall quickstart: stopping the worker\n');
+    void (worker?.stop() ?? Promise.resolve()).then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const logFile = join(runsDir, `quickstart-worker-${process.pid}.log`);
+    process.stdout.write(`starting the worker (${prerequisites.python}; log ${logFile})…\n`);
+    worker = await startWorkerProcess({ python: prerequisites.python, args: ['--model', policy, ...DEVICES[device].worker], logFile, readyTimeoutMs: WORKER_READY_MS });
+    process.stdout.write(`worker ready at ${worker.url} after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+    const sets = [`proxy.engine.upstreams=[${worker.url}]`, `learner.url=${worker.url}`, `runsDir=${runsDir}`, ...DEVICES[device].set, ...(minutes === undefined ? [] : [`schedule.maxMinutes=${minutes}`]), ...(values.set ?? [])];
+    const trainArgv = ['--conf', repositoryFile('examples/quickstart/quickstart.yaml'), '--with-logview', ...sets.flatMap((s) => ['--set', s]), ...(steps === undefined ? [] : ['--steps', String(steps)]), ...(values['logview-port'] === undefined ? [] : ['--logview-port', values['logview-port']])];
+    training = true;
+    const running = worker;
+    await trainCommand(trainArgv, {
+      afterTraining: async (runDir) => {
+        await running.stop();
+        renameSync(logFile, join(runDir, 'worker.log'));
+        training = false;
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        process.stdout.write(`worker stopped (its log: ${join(runDir, 'worker.log')})\n${heldOutLine(runDir, startedAt)}\n`);
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`rollcall quickstart: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await worker?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
