@@ -1,9 +1,14 @@
 """Runs a function on several gloo ranks of the tiny model, each a forked process on this machine.
 
 `run_ranks(n, fn, *args)` forks n processes that join one process group over loopback TCP and call
-`fn(ranks, *args)`; it returns each rank's result (or raises with the rank's traceback). Fork, not
-spawn: the children start in milliseconds instead of importing torch again. `start_ranks` leaves
-them running (for HTTP tests) and returns the processes.
+`fn(ranks, *args)`; it returns each rank's result (or raises with the rank's traceback). The
+children are forked from a fork server (a fresh interpreter that imported torch and the worker
+once), not from the test process: they start in milliseconds instead of importing torch again, and
+they do not inherit the test process's autograd engine, whose device threads (started by any
+backward pass on a machine with a GPU) make a forked child's backward fail ("Unable to handle
+autograd's threading in combination with fork-based multiprocessing"). `fn` and its arguments are
+pickled, so they must be module-level. `start_ranks` leaves the ranks running (for HTTP tests)
+and returns the processes.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import Any, Callable
 from rollcall_worker.distributed.ranks import Ranks, join_ranks
 
 JOIN_TIMEOUT_S = 120.0
-_fork = multiprocessing.get_context("fork")
+_fork = multiprocessing.get_context("forkserver")
+_fork.set_forkserver_preload(["torch", "rollcall_worker.worker", "worker_fixture"])
 
 
 def free_port() -> int:

@@ -43,7 +43,9 @@ def run_on_ranks(ranks, sharded: bool, samples: list | None, folder: str) -> dic
         worker.ops.stop_ranks()
     else:
         follow(worker.learner, worker.gate, ranks)
-    return {"before": before, "after": bf16_logits(twin.current()), "master": bf16_logits(worker.policy.lm)}
+    # A twin built now from the master: what a copy that follows every change computes (the fused
+    # forward sums in another order than the master's own, so the master's logits are not it).
+    return {"before": before, "after": bf16_logits(twin.current()), "master": bf16_logits(GenerationWeights(worker.policy.lm, torch.bfloat16).current())}
 
 
 class ReplicaGenerationWeightsTest(unittest.TestCase):

@@ -82,7 +82,9 @@ class RanksOverHttp:
         self.port = free_port_pair()
         self.folder = tempfile.TemporaryDirectory()
         self.hanging = os.path.join(self.folder.name, "hanging") if failure == "hang" else None
-        self.processes, _ = start_ranks(2, serve, self.port, timeout_s, failure, self.hanging, sharded, timeout_s=timeout_s)
+        # The results queue is kept: the ranks unpickle it after this returns, and a collected queue
+        # unlinks its semaphore first.
+        self.processes, self.results = start_ranks(2, serve, self.port, timeout_s, failure, self.hanging, sharded, timeout_s=timeout_s)
 
     def close(self) -> None:
         stop_ranks(self.processes)
