@@ -10,6 +10,8 @@ import type { LostAnswer } from '../pipeline/client-answer.ts';
 export type ClientConnection = {
   readonly signal: AbortSignal;
   sendJson(body: unknown, lost: LostAnswer): Promise<void>;
+  /** A JSON answer already serialized (the engine's bytes, passed through untouched). */
+  sendJsonText(text: string | Buffer, lost: LostAnswer): Promise<void>;
   openEvents(): EventChannel;
   /** Stop watching the connection (the call is over). */
   release(): void;
@@ -32,15 +34,17 @@ export function watchClient(reply: FastifyReply): ClientConnection {
   const onError = () => abort.abort();
   res.on('close', onClose);
   res.on('error', onError);
+  const sendJsonText = async (text: string | Buffer, lost: LostAnswer): Promise<void> => {
+    if (abort.signal.aborted) return lost('the client disconnected before the answer was sent');
+    res.once('close', () => {
+      if (!res.writableFinished) lost('the answer did not reach the client');
+    });
+    await reply.code(200).header('content-type', 'application/json').send(text);
+  };
   return {
     signal: abort.signal,
-    async sendJson(body, lost) {
-      if (abort.signal.aborted) return lost('the client disconnected before the answer was sent');
-      res.once('close', () => {
-        if (!res.writableFinished) lost('the answer did not reach the client');
-      });
-      await reply.code(200).header('content-type', 'application/json').send(JSON.stringify(body));
-    },
+    sendJson: (body, lost) => sendJsonText(JSON.stringify(body), lost),
+    sendJsonText,
     openEvents: () => openEvents(reply),
     release() {
       res.off('close', onClose);

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { encodeSseData, SSE_DONE } from '../../src/sse/sse-encoder.ts';
 import type { ClientAnswer, ClientStream } from '../pipeline/client-answer.ts';
 import type { ChatStreamEvent } from '../strategies/call-strategy.ts';
+import { watchClient } from '../dialects/client-connection.ts';
 
 /**
  * The OpenAI chat-completions edge: a whole answer as JSON (the engine's bytes untouched where
@@ -11,31 +12,12 @@ import type { ChatStreamEvent } from '../strategies/call-strategy.ts';
  * is marked aborted in its record.
  */
 export function openAiChatAnswer(reply: FastifyReply): ClientAnswer {
-  const abort = new AbortController();
-  const res = reply.raw;
-  const onClose = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  const onError = () => abort.abort();
-  res.on('close', onClose);
-  res.on('error', onError);
+  const client = watchClient(reply);
   return {
-    signal: abort.signal,
-    async sendWhole(answer, lost) {
-      if (abort.signal.aborted) return lost('the client disconnected before the answer was sent');
-      res.once('close', () => {
-        if (!res.writableFinished) lost('the answer did not reach the client');
-      });
-      await reply
-        .code(200)
-        .header('content-type', 'application/json')
-        .send(answer.raw ?? JSON.stringify(answer.completion));
-    },
+    signal: client.signal,
+    sendWhole: (answer, lost) => client.sendJsonText(answer.raw ?? JSON.stringify(answer.completion), lost),
     openStream: () => openSse(reply),
-    release() {
-      res.off('close', onClose);
-      res.off('error', onError);
-    },
+    release: () => client.release(),
   };
 }
 
