@@ -11,7 +11,7 @@ import { buildJudge } from '../trainer/orchestrator/build-judge.ts';
 import type { TrainerTask } from '../trainer/orchestrator/rollout-outcome.ts';
 import type { TrainerDeps } from '../trainer/orchestrator/trainer-deps.ts';
 import { totalSteps } from '../trainer/orchestrator/training-loop.ts';
-import { AdminClient } from '../trainer/proxy-client/admin-client.ts';
+import { ProxyPool } from '../trainer/proxy-client/proxy-pool.ts';
 import type { RunFolder } from '../trainer/run/run-folder.ts';
 import type { RunLog } from '../trainer/run/run-log.ts';
 import { createSelector } from '../trainer/selectors/create-selector.ts';
@@ -50,7 +50,7 @@ export async function closeRun(started: Partial<StartedRun>): Promise<void> {
   await started.deps?.pythonHost?.close();
   await started.deps?.publisher?.close();
   await started.deps?.learner.close();
-  await started.deps?.admin.close();
+  await started.deps?.proxies.close();
   await started.proxy?.close();
 }
 
@@ -114,7 +114,7 @@ async function startParts(session: RunSession, services: Services): Promise<Star
     const deps: TrainerDeps = {
       config,
       baseDir,
-      admin: new AdminClient(started.proxy.rootUrl, started.proxy.adminToken),
+      proxies: new ProxyPool(started.proxy.rootUrls, started.proxy.adminToken, log),
       model: model ?? 'default',
       runner,
       judge,

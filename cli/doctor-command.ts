@@ -1,5 +1,6 @@
 import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
 import { ENGINE_KINDS, type EngineKind } from '../src/config/proxy-config.ts';
+import { externalProxyUrls } from '../trainer/config/proxy-section.ts';
 import { renderReport, type CheckSection } from './doctor/check-report.ts';
 import { checkConfig } from './doctor/config-checks.ts';
 import { checkEngine } from './doctor/engine-checks.ts';
@@ -43,7 +44,7 @@ export async function doctorCommand(argv: string[]): Promise<void> {
   if (values.conf !== undefined && parts.has('config')) {
     const { checks, loaded } = await checkConfig(values.conf);
     sections.push({ title: `configuration ${values.conf}`, checks });
-    if (loaded !== null && loaded.config.proxy.url === undefined) {
+    if (loaded !== null && externalProxyUrls(loaded.config.proxy).length === 0) {
       upstreams = values.upstream ?? loaded.config.proxy.engine.upstreams;
       kind = (values.engine ?? loaded.config.proxy.engine.kind) as EngineKind;
     }

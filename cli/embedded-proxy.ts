@@ -5,23 +5,25 @@ import { resolveEnginesAtStart } from '../proxy/engine/resolve-engine.ts';
 import { ProxyConfigSchema } from '../src/config/proxy-config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { openStore } from '../src/store/store.ts';
+import { externalProxyUrls } from '../trainer/config/proxy-section.ts';
 import type { TrainerConfig } from '../trainer/config/trainer-config.ts';
 import type { RunLog } from '../trainer/run/run-log.ts';
 
-export type ProxyHandle = { rootUrl: string; adminToken: string; engineModel: string | null; close(): Promise<void> };
+export type ProxyHandle = { rootUrls: string[]; adminToken: string; engineModel: string | null; close(): Promise<void> };
 
 /**
- * The proxy the trainer talks to: embedded in this process by default (its database in the run
- * folder, its log lines in the run log, where repeated failures are grouped), or one already
- * running at `proxy.url`.
+ * The proxies the trainer talks to: one embedded in this process by default (its database in the
+ * run folder, its log lines in the run log, where repeated failures are grouped), or those
+ * already running at `proxy.url` or `proxy.urls` (one admin token for all).
  */
 export async function startProxyForTraining(section: TrainerConfig['proxy'], databaseFile: string, runLog: RunLog): Promise<ProxyHandle> {
-  if (section.url !== undefined) {
+  const external = externalProxyUrls(section);
+  if (external.length > 0) {
     const adminToken = section.adminToken ?? process.env.ROLLCALL_ADMIN_TOKEN;
-    if (adminToken === undefined) throw new Error('proxy.url is set: give proxy.adminToken or ROLLCALL_ADMIN_TOKEN for its admin API');
-    return { rootUrl: section.url.replace(/\/+$/, '').replace(/\/v1$/, ''), adminToken, engineModel: null, close: async () => {} };
+    if (adminToken === undefined) throw new Error(`${section.urls === undefined ? 'proxy.url' : 'proxy.urls'} is set: give proxy.adminToken or ROLLCALL_ADMIN_TOKEN for its admin API`);
+    return { rootUrls: external, adminToken, engineModel: null, close: async () => {} };
   }
-  const { url: _url, ...embedded } = section;
+  const { url: _url, urls: _urls, ...embedded } = section;
   const config = ProxyConfigSchema.parse({ ...embedded, dbPath: section.dbPath ?? databaseFile });
   const engines = await resolveEnginesAtStart(config);
   const store = openStore(config.dbPath);
@@ -39,7 +41,7 @@ export async function startProxyForTraining(section: TrainerConfig['proxy'], dat
   const { app } = buildApp({ config, store, logger: createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, destination }), adminToken, engines });
   const address = await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   return {
-    rootUrl: address,
+    rootUrls: [address],
     adminToken,
     engineModel: engines.policy?.capabilities?.models[0] ?? null,
     close: async () => {

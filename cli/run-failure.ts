@@ -32,6 +32,15 @@ export function hintFromProxyLog(runLog: RunLog | undefined): string | undefined
   return `the engine calls failed with ${top[0]} (${top[1]}×): ${remedyOf(top[0]).fix}`;
 }
 
+/** The fix for the first registry code the step's most frequent failure reason names (a proxy of `proxy.urls` that went down, say). */
+function hintFromReasons(reasons: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const code = top === undefined ? undefined : /\bRC_ERR_[A-Z_]+/.exec(top)?.[0];
+  return code !== undefined && isCode(code) ? `the rollouts failed with ${code}: ${remedyOf(code).fix}` : undefined;
+}
+
 export type FailureReport = { line: string; hint?: string };
 
 /** The one line and the hint a failed run ends with. */
@@ -40,7 +49,7 @@ export function describeFailure(error: unknown, runLog?: RunLog): FailureReport 
   const line = message.split('\n')[0] ?? message;
   if (error instanceof CommandFailure) return { line, ...(error.hint === undefined ? {} : { hint: error.hint }) };
   if (isRollcallError(error)) return { line, hint: remedyOf(error.code).fix };
-  const hint = error instanceof TooManyFailuresError ? (hintFromProxyLog(runLog) ?? 'run.log holds each failure; rollcall doctor --conf FILE checks the set-up') : undefined;
+  const hint = error instanceof TooManyFailuresError ? (hintFromProxyLog(runLog) ?? hintFromReasons(error.reasons) ?? 'run.log holds each failure; rollcall doctor --conf FILE checks the set-up') : undefined;
   return { line, ...(hint === undefined ? {} : { hint }) };
 }
 

@@ -1,4 +1,5 @@
 import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { externalProxyUrls } from '../trainer/config/proxy-section.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
 import { RunLog } from '../trainer/run/run-log.ts';
@@ -61,8 +62,8 @@ export async function trainCommand(argv: string[], hooks: TrainHooks = {}): Prom
     if (values['with-logview'] === true) {
       logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort);
       process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
-      // A proxy of its own (proxy.url) keeps the rollouts in its database: its /view shows them.
-      if (config.proxy.url !== undefined) process.stdout.write(`  rollouts are recorded by the proxy at ${config.proxy.url}: its /view shows them\n`);
+      // Proxies of their own (proxy.url, proxy.urls) keep the rollouts in their databases: each one's /view shows its share.
+      for (const url of externalProxyUrls(config.proxy)) process.stdout.write(`  rollouts are recorded by the proxy at ${url}: its /view shows them\n`);
     }
     process.stdout.write(`rollcall train: ${config.project}/${config.experiment}, learner ${config.learner.type}, run folder ${run.dir}\n`);
     const summary = await runTraining(started.deps as StartedRun['deps'], { resume: resumeRun !== null });

@@ -10,6 +10,7 @@ export const WORKER_SPEC = {
   flags: {},
   notes: [
     'Every flag goes to python -m rollcall_worker (trainer/worker/README.md); its own help follows when a Python with torch is found.',
+    'Several GPUs: --gpus N runs N learner ranks under torchrun (rank 0 on --port, generation replicas on --port + rank); several machines add --nnodes M --rdzv-endpoint HOST:PORT (docs/train-a-real-model.md, section c).',
     'Python: ROLLCALL_PYTHON when set, else the first of python3, python, /usr/bin/python3 that can import torch.',
   ],
 } as const satisfies CommandSpec;

@@ -231,7 +231,7 @@ def bench(tmp: Path) -> None:
 
     from rollcall_worker.detokenize import TextTracker
     from rollcall_worker.model_loading import load_hf
-    from rollcall_worker.sampling import SamplingParams, make_generator
+    from rollcall_worker.sampling import SamplingParams, SeededDraws
     from rollcall_worker.sequence import Sequence
     from rollcall_worker.train_request import Hyper, TrainSample
     from rollcall_worker.worker import build_worker
@@ -247,7 +247,7 @@ def bench(tmp: Path) -> None:
         g = torch.Generator().manual_seed(0)
         prompts = [torch.randint(10, 600, (512,), generator=g).tolist() for _ in range(32)]
         events: queue.Queue = queue.Queue()
-        seqs = [Sequence(i, p, SamplingParams(max_tokens=128, ignore_eos=True, logprobs=0), make_generator(i, policy.device),
+        seqs = [Sequence(i, p, SamplingParams(max_tokens=128, ignore_eos=True, logprobs=0), SeededDraws(i),
                          TextTracker(tok, p, True), events, tok.eos_token_ids) for i, p in enumerate(prompts)]
         worker.scheduler.submit(seqs)
         worker.scheduler.step()

@@ -2,14 +2,15 @@
 
     PYTHONPATH=trainer/worker /usr/bin/python3 bench/worker-generation/bench.py [--device cpu|cuda]
         [--shapes small-policy,qwen2-0.5b] [--concurrency 1,32,128] [--engines …]
-        [--json FILE] [--markdown FILE] [--results bench/RESULTS.md] [--budget-s S]
+        [--json FILE] [--markdown FILE] [--results bench/RESULTS.md] [--budget-s S] [--cells shape:engine[:c/c],…]
 
 For each model shape (random weights, written as a Hugging Face folder and loaded the way the
-worker loads `--model`) and each path (drivers.py), one warm-up wave, then one timed wave per
-concurrency: completion tokens/s = tokens produced / wave wall time; time to first token (TTFT)
+worker loads `--model`) and each path (drivers.py), per concurrency one warm-up wave (same batch
+size and prompt length, 4 tokens: a decode graph is captured there), then one timed wave:
+completion tokens/s = tokens produced / wave wall time; time to first token (TTFT)
 = each request's first token after the wave's submission (p50 and max over the wave). The JSON is
-rewritten after every cell, so a run cut short keeps what it measured; `--budget-s` skips the
-cells left once it is spent (they are listed as skipped).
+rewritten after every cell, so a run cut short keeps what it measured; cells run in `ORDER`
+(most wanted first; `--cells` picks others) and `--budget-s` skips those left once it is spent (listed as skipped).
 
 Plans (token counts) per device: CUDA uses the issue's shape for both models (256-token prompts,
 128 sampled tokens). The CPU plan shrinks them (printed in the results): a 2-core CPU without a
@@ -36,6 +37,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from drivers import SCHEDULER_ENGINES, hf_generate_wave, load_hf_bf16, prompts, run_wave, scheduler_worker  # noqa: E402
 from report import merge, render  # noqa: E402
+from rollcall_worker.native.kv_cache import BLOCK_SIZE  # noqa: E402
 from rollcall_worker.native.random_checkpoint import SHAPES, config_dict, write_random_checkpoint  # noqa: E402
 
 DESCRIPTIONS = {"small-policy": "scripts/small-policy's shape: hidden 384, 6 layers, 6 heads, 2 KV heads, vocab 3072, 9.8M parameters",
@@ -44,20 +46,38 @@ PLANS = {  # shape → (prompt tokens, sampled tokens, concurrencies)
     "cuda": {"small-policy": (256, 128, (1, 32, 128)), "qwen2-0.5b": (256, 128, (1, 32, 128))},
     "cpu": {"small-policy": (64, 32, (1, 32, 128)), "qwen2-0.5b": (16, 8, (1, 8))},
 }
-HF_GENERATE_CELLS = {"qwen2-0.5b": (32, 128)}
-"""The reference runs where its figures were measured before (each batch size compiles anew)."""
+ORDER = {  # device → (shape, engine, concurrencies or None for the plan's), most wanted first
+    "cuda": (("qwen2-0.5b", "cached-graphs", None), ("qwen2-0.5b", "hf-generate", (32, 128)), ("small-policy", "cached-graphs", None),
+             ("qwen2-0.5b", "recompute-hf", (1, 32)), ("qwen2-0.5b", "recompute", (1, 32)), ("small-policy", "recompute-hf", None),
+             ("small-policy", "recompute", None), ("qwen2-0.5b", "cached", None), ("small-policy", "cached", None)),
+    "cpu": (("small-policy", "cached", None), ("small-policy", "recompute", None), ("qwen2-0.5b", "cached", None),
+            ("qwen2-0.5b", "recompute", None)),
+}
+"""The time budget runs out on the slow no-cache cells, so they come after the new path and the
+reference; the 0.5B no-cache path on CUDA runs at concurrency 1 and 32 only (~14 s a wave)."""
 METHOD = ("One wave per cell: `concurrency` requests submitted at once to the worker's generation scheduler in-process "
           "(no HTTP), random prompt ids, temperature 1, EOS ignored so every request samples exactly its token count. "
           "Completion tokens/s = all tokens of the wave / wave wall time; TTFT = time from submission to each request's "
-          "first token (p50, max). A warm-up wave precedes each path. The worker's default precision: fp32 master weights, "
+          "first token (p50, max). A warm-up wave of the same batch size and prompt length (4 tokens each) precedes each "
+          "timed wave, so CUDA graphs are captured before it. The worker's default precision: fp32 master weights, "
           "bf16 autocast on CUDA, fp32 on CPU; `hf-generate` runs the bf16 model.")
 
 
-def default_engines(device: torch.device) -> list[str]:
+def cells(spec: str) -> list[tuple[str, str, tuple[int, ...] | None]]:
+    """`--cells`: `qwen2-0.5b:cached-graphs:1/32/128,small-policy:recompute-hf:32` → ORDER's form."""
+    chosen = []
+    for item in spec.split(","):
+        name, engine, *counts = item.split(":")
+        chosen.append((name, engine, tuple(int(c) for c in counts[0].split("/")) if counts else None))
+    return chosen
+
+
+def available_engines(device: torch.device) -> set[str]:
     has_transformers = importlib.util.find_spec("transformers") is not None
-    if device.type == "cuda":
-        return ["cached", "cached-graphs", "recompute-hf" if has_transformers else "recompute"] + (["hf-generate"] if has_transformers else [])
-    return ["cached", "recompute"]
+    if device.type != "cuda":
+        return {"cached", "recompute"}
+    # The no-cache baseline on CUDA is the worker's transformers path when transformers is there.
+    return {"cached", "cached-graphs"} | ({"recompute-hf", "hf-generate"} if has_transformers else {"recompute"})
 
 
 def machine() -> str:
@@ -72,43 +92,46 @@ def release(device: torch.device) -> None:
         torch.cuda.empty_cache()
 
 
-def bench_shape(name: str, folder: Path, device: torch.device, engines: list[str], plan: tuple[int, int, tuple[int, ...]],
+def bench_group(name: str, folder: Path, device: torch.device, engine: str, plan: tuple[int, int, tuple[int, ...]],
                 deadline: float, record: Any) -> None:
+    """One engine on one shape: load it once, then one timed wave per concurrency."""
     prompt_tokens, max_tokens, concurrencies = plan
     vocab = SHAPES[name]["vocab_size"]
-    warm = prompts(vocab, 2, prompt_tokens, seed=99)
-    for engine in engines:
-        try:
-            if engine == "hf-generate":
-                if name not in HF_GENERATE_CELLS:
+    if time.monotonic() > deadline:
+        for c in concurrencies:
+            record({"engine": engine, "concurrency": c, "error": "skipped (time budget)"})
+        return
+    try:
+        if engine == "hf-generate":
+            model = load_hf_bf16(folder, device)
+            for c in concurrencies:
+                if time.monotonic() > deadline:
+                    record({"engine": engine, "concurrency": c, "error": "skipped (time budget)"})
                     continue
-                model = load_hf_bf16(folder, device)
-                for c in HF_GENERATE_CELLS[name]:
+                batch = prompts(vocab, c, prompt_tokens, seed=c)
+                hf_generate_wave(model, batch, max_tokens, seed=1)  # compiles / allocates for this batch size
+                record(asdict(hf_generate_wave(model, batch, max_tokens, seed=2)))
+            del model
+        else:
+            per_sequence = -(-(prompt_tokens + max_tokens) // BLOCK_SIZE) * BLOCK_SIZE  # whole blocks
+            worker = scheduler_worker(engine, folder, device, "bf16", max(concurrencies), max(concurrencies) * per_sequence)
+            worker.scheduler.start()
+            try:
+                for c in concurrencies:
                     if time.monotonic() > deadline:
                         record({"engine": engine, "concurrency": c, "error": "skipped (time budget)"})
                         continue
-                    batch = prompts(vocab, c, prompt_tokens, seed=c)
-                    hf_generate_wave(model, batch, max_tokens, seed=1)  # compiles / allocates for this batch size
-                    record(asdict(hf_generate_wave(model, batch, max_tokens, seed=2)))
-                del model
-            else:
-                worker = scheduler_worker(engine, folder, device, "bf16", max(concurrencies),
-                                          max(concurrencies) * (prompt_tokens + max_tokens))
-                worker.scheduler.start()
-                try:
-                    run_wave(worker, engine, warm, 4, seed=7)
-                    for c in concurrencies:
-                        if time.monotonic() > deadline:
-                            record({"engine": engine, "concurrency": c, "error": "skipped (time budget)"})
-                            continue
-                        wave = run_wave(worker, engine, prompts(vocab, c, prompt_tokens, seed=c), max_tokens, seed=1)
-                        record({**asdict(wave), "tokens_per_s": wave.tokens_per_s})
-                finally:
-                    worker.scheduler.stop()
-                del worker
-        except Exception as error:  # noqa: BLE001 — one failing path must not lose the others' results
-            record({"engine": engine, "concurrency": 0, "error": f"failed: {type(error).__name__}: {error}"[:300]})
-        release(device)
+                    # Warm-up at this batch and prompt size: the decode graph of its bucket is captured
+                    # here (once per process in a worker), not inside the timed wave.
+                    run_wave(worker, engine, prompts(vocab, c, prompt_tokens, seed=99), 4, seed=7)
+                    wave = run_wave(worker, engine, prompts(vocab, c, prompt_tokens, seed=c), max_tokens, seed=1)
+                    record({**asdict(wave), "tokens_per_s": wave.tokens_per_s})
+            finally:
+                worker.scheduler.stop()
+            del worker
+    except Exception as error:  # noqa: BLE001 — one failing path must not lose the others' results
+        record({"engine": engine, "concurrency": 0, "error": f"failed: {type(error).__name__}: {error}"[:300]})
+    release(device)
 
 
 def main() -> int:
@@ -121,9 +144,10 @@ def main() -> int:
     parser.add_argument("--markdown", type=Path, default=None)
     parser.add_argument("--results", type=Path, default=None, help="replace this device's section of a RESULTS.md")
     parser.add_argument("--budget-s", type=float, default=3600.0)
+    parser.add_argument("--cells", default=None, help="run only these, in order: comma list of shape:engine[:c/c/…] "
+                        "(default: the device's ORDER)")
     args = parser.parse_args()
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device)
-    engines = args.engines.split(",") if args.engines else default_engines(device)
     deadline = time.monotonic() + args.budget_s
     result: dict[str, Any] = {
         "device": device.type, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
@@ -137,27 +161,41 @@ def main() -> int:
     if device.type == "cpu":
         result["notes"].append("CPU plan: token counts shrunk from the GPU plan (256 + 128) to keep each no-cache wave within minutes "
                                "on a shared 2-core machine; the 0.5B shape runs at concurrency 1 and 8 only (a no-cache wave of 32 would take ~10 minutes).")
+    else:
+        result["notes"].append("Cells run most wanted first (new path, reference, then the slow no-cache and eager paths) within the time "
+                               "budget; the 0.5B no-cache path runs at concurrency 1 and 32 only (~14 s a wave on an H200).")
 
     def save() -> None:
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
+    shapes = args.shapes.split(",")
+    available = available_engines(device)
+    wanted = set(args.engines.split(",")) if args.engines else available
     with tempfile.TemporaryDirectory() as tmp:
-        for name in args.shapes.split(","):
+        entries: dict[str, dict[str, Any]] = {}
+        folders: dict[str, Path] = {}
+        for name in shapes:
+            prompt_tokens, max_tokens, _ = PLANS[device.type][name]
+            shape = dict(SHAPES[name])
+            folders[name] = write_random_checkpoint(Path(tmp) / name, config_dict(shape.pop("model_type"), **shape), seed=0, dtype=torch.bfloat16)
+            entries[name] = {"name": name, "description": DESCRIPTIONS[name], "prompt_tokens": prompt_tokens, "max_tokens": max_tokens, "cells": []}
+            result["shapes"].append(entries[name])
+        for name, engine, chosen in cells(args.cells) if args.cells else ORDER[device.type]:
+            if name not in entries or engine not in wanted & available:
+                continue
             prompt_tokens, max_tokens, concurrencies = PLANS[device.type][name]
             if args.concurrency:
                 concurrencies = tuple(int(c) for c in args.concurrency.split(","))
-            shape = dict(SHAPES[name])
-            folder = write_random_checkpoint(Path(tmp) / name, config_dict(shape.pop("model_type"), **shape), seed=0, dtype=torch.bfloat16)
-            entry = {"name": name, "description": DESCRIPTIONS[name], "prompt_tokens": prompt_tokens, "max_tokens": max_tokens, "cells": []}
-            result["shapes"].append(entry)
+            elif chosen:
+                concurrencies = chosen
 
-            def record(cell: dict[str, Any]) -> None:
-                entry["cells"].append(cell)
+            def record(cell: dict[str, Any], name: str = name) -> None:
+                entries[name]["cells"].append(cell)
                 print(json.dumps({"shape": name, **cell}), flush=True)
                 save()
 
-            bench_shape(name, folder, device, engines, (prompt_tokens, max_tokens, concurrencies), deadline, record)
+            bench_group(name, folders[name], device, engine, (prompt_tokens, max_tokens, concurrencies), deadline, record)
     save()
     markdown = render(result)
     print(markdown)

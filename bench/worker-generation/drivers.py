@@ -28,7 +28,7 @@ import torch
 
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.policy import NativePolicy
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import Worker, build_worker
 
@@ -75,7 +75,10 @@ def prompts(vocab: int, count: int, length: int, seed: int) -> list[list[int]]:
 def scheduler_worker(engine: str, folder: Path, device: torch.device, dtype: str, max_num_seqs: int, cache_tokens: int) -> Worker:
     compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
     if engine == "recompute-hf":
-        from rollcall_worker.model_loading import HfPolicy
+        from rollcall_worker.model_loading import HfPolicy, disable_cudnn_attention
+
+        if device.type == "cuda":
+            disable_cudnn_attention()  # as load_hf does for the worker
 
         policy: Any = HfPolicy(str(folder), device, compute, torch.float32, None, None, False)
     else:
@@ -90,7 +93,7 @@ def run_wave(worker: Worker, engine: str, batch: list[list[int]], max_tokens: in
     tokenizer = worker.tokenizer
     sequences = [
         Sequence(i, prompt, SamplingParams(max_tokens=max_tokens, seed=seed + i, ignore_eos=True),
-                 make_generator(seed + i, worker.policy.device), TextTracker(tokenizer, prompt, True), events, frozenset())
+                 SeededDraws(seed + i), TextTracker(tokenizer, prompt, True), events, frozenset())
         for i, prompt in enumerate(batch)
     ]
     first: dict[int, float] = {}
@@ -126,6 +129,10 @@ def hf_generate_wave(model: Any, batch: list[list[int]], max_tokens: int, seed: 
 
 
 def load_hf_bf16(folder: Path, device: torch.device) -> Any:
+    """transformers' model in bf16, with PyTorch's attention backends at their defaults (the worker
+    paths switch cuDNN attention off; the reference runs as plain transformers would)."""
+    if hasattr(torch.backends.cuda, "enable_cudnn_sdp"):
+        torch.backends.cuda.enable_cudnn_sdp(True)
     import transformers
     from transformers import AutoModelForCausalLM
 

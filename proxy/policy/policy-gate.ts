@@ -1,4 +1,5 @@
 import { RollcallError } from '../../src/errors/rollcall-error.ts';
+import type { PolicyStatus } from '../../src/wire/policy.ts';
 
 /**
  * Weight-update window. While paused, new calls wait (up to `maxWaitMs`, then 429 with
@@ -103,5 +104,3 @@ export class PolicyGate {
     return { version: this.version, paused: this.paused, inFlight: this.inFlight, waiting: this.resumeWaiters.length, pausedAt: this.pausedAt };
   }
 }
-
-export type PolicyStatus = { version: number; paused: boolean; inFlight: number; waiting: number; pausedAt: number | null };

@@ -1,21 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { PausePolicyBodySchema, ResumePolicyBodySchema } from '../../src/wire/policy.ts';
 import { parseOptionalJson, validate } from '../../src/wire/validate.ts';
 import type { PolicyGate } from '../policy/policy-gate.ts';
-
-const PauseBodySchema = z.strictObject({ drainTimeoutMs: z.number().int().positive().optional() });
-const ResumeBodySchema = z.strictObject({ version: z.number().int().min(0).optional() });
 
 /** Weight-update window: pause, drain, bump the version, resume. Admin only. */
 export function policyRoutes(policy: PolicyGate, defaultDrainTimeoutMs: number) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/admin/policy', async () => policy.status());
     app.post('/admin/policy/pause', async (request) => {
-      const body = validate(PauseBodySchema, parseOptionalJson(request.body));
+      const body = validate(PausePolicyBodySchema, parseOptionalJson(request.body));
       return policy.pause(body.drainTimeoutMs ?? defaultDrainTimeoutMs);
     });
     app.post('/admin/policy/resume', async (request) => {
-      const body = validate(ResumeBodySchema, parseOptionalJson(request.body));
+      const body = validate(ResumePolicyBodySchema, parseOptionalJson(request.body));
       return policy.resume(body.version);
     });
   };

@@ -94,6 +94,8 @@ export const ERROR_CODES = {
   RC_ERR_PUBLISH_REJECTED: spec(502, 'publish_error', '{detail}'),
   RC_ERR_PUBLISH_UNREACHABLE: spec(502, 'publish_error', '{detail}', true),
   RC_ERR_PUBLISH_WEIGHTS_KIND: spec(400, 'publish_error', '{detail}'),
+  RC_ERR_PROXY_UNREACHABLE: spec(502, 'proxy_error', 'Could not reach the proxy at {url}: {detail}', true),
+  RC_ERR_PROXY_POLICY_SYNC: spec(502, 'proxy_error', 'Could not {action} the policy on the proxy at {url}: {detail}'),
   RC_ERR_DATA_NOT_FOUND: spec(404, 'data_error', 'No dataset {repo} at revision {revision} on {endpoint}'),
   RC_ERR_DATA_UNAUTHORIZED: spec(401, 'data_error', '{endpoint} refused access to {repo} (HTTP {hubStatus}){tokenNote}'),
   RC_ERR_DATA_UNREACHABLE: spec(502, 'data_error', 'Could not reach {url}: {detail}', true),

@@ -309,6 +309,14 @@ export const ERROR_REMEDIES = {
     cause: 'The worker saved full weights where the publish method loads a LoRA adapter, or the reverse.',
     fix: 'Make `learner.publish.method` match how the worker trains (LoRA or full fine-tune).',
   },
+  RC_ERR_PROXY_UNREACHABLE: {
+    cause: 'The trainer could not connect to one of its proxies (`proxy.url`, or an entry of `proxy.urls`), or the connection broke during a request: the proxy process stopped, crashed or was never started, or its address is wrong.',
+    fix: 'Start or restart that proxy, or correct its URL. With several proxies the others take the new rollouts meanwhile: the rollouts in flight on the lost one fail as infrastructure failures (`rollouts/failures/proxy`, limited by `rollout.maxFailureRate`), and a restarted proxy rejoins at the next step at the run\'s policy version.',
+  },
+  RC_ERR_PROXY_POLICY_SYNC: {
+    cause: 'A proxy answered a pause or resume of the policy around a learner step with an error (calls still in flight after the drain time-out, a wrong admin token, a version ahead of the run\'s), so the proxies would no longer record one policy version for the same weights.',
+    fix: 'Read that proxy\'s answer in the message: raise its `policy.drainTimeoutMs` for long calls, give every proxy of `proxy.urls` the same admin token, and give each run proxies of its own (two runs on one proxy both move its version).',
+  },
   RC_ERR_DATA_NOT_FOUND: {
     cause: 'The hub has no dataset of that name (or not at that revision), or it is private and no token was sent.',
     fix: 'Check the name as the hub page shows it (`openai/gsm8k`) and `--revision`; for a private dataset set HF_TOKEN.',

@@ -1,10 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A loopback port nothing listens on right now (the OS picks it; it is closed again at once). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** The CLI's own helper (the quickstart picks its worker's port with it), so tests use the same. */
+export { freeLoopbackPort as freePort } from '../../cli/quickstart/worker-process.ts';

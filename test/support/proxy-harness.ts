@@ -22,7 +22,7 @@ export type Harness = ProxyApp & {
 /** What a test may inject into the app besides its configuration (a clock). */
 export type HarnessDeps = Pick<AppDeps, 'now'>;
 
-/** A proxy listening on a random loopback port, in front of the given engine origins (chat mode unless told). */
+/** A proxy listening on a loopback port (a random one unless `overrides.port`), in front of the given engine origins (chat mode unless told). */
 export async function startProxy(
   upstreams: string[],
   overrides: Partial<ProxyConfig> & Record<string, unknown> = {},
@@ -40,7 +40,7 @@ export async function startProxy(
   const logger = createLogger({ level: 'warn', destination });
   const engine = await resolveEnginesAtStart(config);
   const proxy = buildApp({ config, store, logger, adminToken: ADMIN_TOKEN, engines: engine, ...deps });
-  const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
+  const url = await proxy.app.listen({ host: '127.0.0.1', port: config.port });
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method,

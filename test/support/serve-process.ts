@@ -35,7 +35,8 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
 
 export function stopServe(serve: ServeProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   return new Promise((resolve) => {
-    if (serve.child.exitCode !== null) return resolve(serve.child.exitCode);
+    // A process a signal ended has no exit code, only its signal.
+    if (serve.child.exitCode !== null || serve.child.signalCode !== null) return resolve(serve.child.exitCode);
     serve.child.once('exit', (code) => resolve(code));
     serve.child.kill(signal);
   });

@@ -24,7 +24,7 @@ import torch
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.policy import NativePolicy
 from rollcall_worker.native.random_checkpoint import SHAPES, config_dict, write_random_checkpoint
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import Hyper
 from rollcall_worker.worker import build_worker
@@ -54,7 +54,7 @@ def measure(folder: Path, vocab: int, device: torch.device, dtype: str, rows: in
     sequences = []
     for i in range(rows):
         ids = torch.randint(3, vocab, (prompt,), generator=generator).tolist()
-        sequences.append(Sequence(i, ids, SamplingParams(max_tokens=tokens, seed=i, ignore_eos=True), make_generator(i, device),
+        sequences.append(Sequence(i, ids, SamplingParams(max_tokens=tokens, seed=i, ignore_eos=True), SeededDraws(i),
                                   TextTracker(worker.tokenizer, ids, True), events, frozenset()))
     worker.scheduler.submit(sequences)
     while worker.scheduler.pending:
@@ -86,10 +86,10 @@ def main() -> int:
                 results.append({"shape": args.shape, **measure(folder, shape["vocab_size"], torch.device(args.device), dtype,
                                                               args.rows, args.prompt_tokens, args.sampled_tokens, graphs)})
                 print(json.dumps(results[-1]), flush=True)
+                if args.out:  # after each variant: a run cut short keeps what it measured
+                    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
                 if torch.cuda.is_available():
                     torch.cuda.empty_cache()
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0 if all(r["within_bound"] for r in results) else 1
 
 

@@ -81,6 +81,7 @@ class CheckpointTest(unittest.TestCase):
             sample = as_wire(as_sample(generate(worker, "<|user|>q\n<|assistant|>", 6, seed=1), 1.0))
             step = {"samples": [sample], "hyper": {"lr": 1e-2}}
             self.assertEqual(served.json("POST", "/train/step", step)[1]["policyVersion"], 1)
+            self.assertEqual(served.json("GET", "/policy"), (200, {"policyVersion": 1, "rank": 0, "worldSize": 1, "gradSync": "single"}))
             request = {"prompt": TOK.encode("<|user|>q\n<|assistant|>", False), "max_tokens": 10, "seed": 9, "logprobs": 0, "return_token_ids": True}
             at_one = served.json("POST", "/v1/completions", request)[1]["choices"][0]
             with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ import torch
 from rollcall_worker.detokenize import TextTracker
 from rollcall_worker.native.cached_batcher import CachedBatcher
 from rollcall_worker.native.decode_graphs import DecodeGraphs
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.sequence import ErrorEvent, Sequence
 from rollcall_worker.worker import build_worker
 from native_fixture import FAMILIES, load_policy, random_folder
@@ -33,7 +33,7 @@ def full_forward_logprobs(policy, sequence: Sequence) -> torch.Tensor:
 
 def make_sequence(index: int, prompt: str, max_tokens: int, seed: int) -> Sequence:
     ids = TOK.encode(prompt, False)
-    return Sequence(index, ids, SamplingParams(max_tokens=max_tokens, seed=seed, ignore_eos=True), make_generator(seed, torch.device("cpu")),
+    return Sequence(index, ids, SamplingParams(max_tokens=max_tokens, seed=seed, ignore_eos=True), SeededDraws(seed),
                     TextTracker(TOK, ids, True), queue.Queue(), TOK.eos_token_ids)
 
 
@@ -57,6 +57,15 @@ class KvCacheTest(unittest.TestCase):
                 sequences = generate_together(worker, [(PROMPTS[0], 30), (PROMPTS[1], 7), (PROMPTS[2], 19)], seed=3)
                 self.assertEqual(worker.scheduler.forward_count, 30)
                 self.assert_exact(worker, sequences)
+
+    def test_identical_prompts_are_prefilled_once_and_each_sequence_stays_exact(self) -> None:
+        worker = self.cached_worker("qwen3")
+        rows = []
+        worker.policy.lm.register_forward_pre_hook(lambda _module, inputs: rows.append(inputs[0].shape[0]))
+        sequences = generate_together(worker, [(PROMPTS[0], 9), (PROMPTS[1], 6), (PROMPTS[0], 9), (PROMPTS[0], 4)], seed=5)
+        self.assertEqual(rows[0], 2, "one prefill row per distinct prompt")
+        self.assertNotEqual(sequences[0].output_ids, sequences[2].output_ids)  # same prompt, own generators
+        self.assert_exact(worker, sequences)
 
     def test_cached_decode_through_lora_adapters_is_exact(self) -> None:
         policy = load_policy(random_folder("llama", seed=8, vocab_size=len(VOCAB)), lora_rank=4)

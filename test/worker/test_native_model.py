@@ -108,6 +108,20 @@ class NativeModelTest(unittest.TestCase):
         other.load_weights(out)
         torch.testing.assert_close(logits_of(other, [TOKENS], False)[0], after)
 
+    def test_gradient_checkpointing_gives_the_same_gradients(self) -> None:
+        folder = random_folder("qwen3", seed=6)
+        grads = []
+        for checkpointing in (False, True):
+            policy = load_policy(folder)
+            policy.lm.gradient_checkpointing = checkpointing
+            policy.lm.train()
+            ids = torch.tensor([TOKENS])
+            mask = torch.ones_like(ids)
+            policy.forward_logits(ids, mask, mask.cumsum(1) - 1).logsumexp(-1).sum().backward()
+            grads.append({n: p.grad.clone() for n, p in policy.lm.named_parameters()})
+        for name, grad in grads[0].items():
+            torch.testing.assert_close(grads[1][name], grad, msg=name)
+
     def test_implementation_choice(self) -> None:
         folder = random_folder("qwen2")
         self.assertEqual(choose_impl(str(folder), "auto"), "native")

@@ -5,7 +5,7 @@ import unittest
 
 import torch
 
-from rollcall_worker.sampling import SamplingParams, apply_top_k_top_p, make_generator, sample_tokens
+from rollcall_worker.sampling import SamplingParams, SeededDraws, apply_top_k_top_p, sample_tokens
 
 CPU = torch.device("cpu")
 
@@ -14,7 +14,7 @@ class SamplingTest(unittest.TestCase):
     logits = torch.tensor([[2.0, 1.0, 0.5, -1.0, 0.0]])
 
     def draw(self, params: SamplingParams, seed: int = 0, mode: str = "sampling"):
-        return sample_tokens(self.logits, [params], [make_generator(seed, CPU)], mode)
+        return sample_tokens(self.logits, [params], [SeededDraws(seed)], mode)
 
     def test_reported_logprob_is_of_logits_over_temperature_without_truncation(self) -> None:
         params = SamplingParams(max_tokens=1, temperature=0.7, top_k=2, logprobs=0)
@@ -45,13 +45,42 @@ class SamplingTest(unittest.TestCase):
 
     def test_same_seed_same_tokens_and_distribution_is_followed(self) -> None:
         params = SamplingParams(max_tokens=1, temperature=1.0)
-        generator_a, generator_b = make_generator(7, CPU), make_generator(7, CPU)
+        generator_a, generator_b = SeededDraws(7), SeededDraws(7)
         rows = self.logits.expand(2000, 5)
         a = sample_tokens(rows, [params] * 2000, [generator_a] * 2000).token_ids
         b = sample_tokens(rows, [params] * 2000, [generator_b] * 2000).token_ids
         self.assertEqual(a, b)
         share = a.count(0) / len(a)
         self.assertAlmostEqual(share, float(torch.softmax(self.logits, -1)[0, 0]), delta=0.04)
+
+    def test_a_seeded_row_draws_the_same_tokens_whatever_shares_its_batch(self) -> None:
+        # The same row (seed 11, temperature 0.9) sampled for 50 steps alone, then at each step
+        # among other rows whose count, seeds, temperatures, truncation and greediness change.
+        torch.manual_seed(0)
+        steps = torch.randn(50, 1, 64) * 2
+        mine = SamplingParams(max_tokens=50, temperature=0.9)
+        alone_draws = SeededDraws(11)
+        alone = [sample_tokens(step, [mine], [alone_draws]).token_ids[0] for step in steps]
+        shared_draws = SeededDraws(11)
+        others = [SeededDraws(100 + i) for i in range(5)]
+        other_params = [SamplingParams(max_tokens=50, temperature=t, top_k=k, top_p=p)
+                        for t, k, p in ((1.0, 0, 1.0), (0.0, 0, 1.0), (0.7, 5, 1.0), (1.3, 0, 0.8), (0.5, 3, 0.9))]
+        shared = []
+        for n, step in enumerate(steps):
+            count = n % 5
+            rows = torch.cat([torch.randn(count, 64), step]) if n % 2 else torch.cat([step, torch.randn(count, 64)])
+            params = other_params[:count] + [mine] if n % 2 else [mine] + other_params[:count]
+            draws = others[:count] + [shared_draws] if n % 2 else [shared_draws] + others[:count]
+            tokens = sample_tokens(rows, params, draws).token_ids
+            shared.append(tokens[-1] if n % 2 else tokens[0])
+        self.assertEqual(shared, alone)
+        self.assertGreater(len(set(alone)), 10)  # it did sample, not collapse to the argmax
+
+    def test_truncated_tokens_are_never_drawn(self) -> None:
+        rows = torch.randn(1, 40).expand(3000, 40).contiguous()
+        draws = SeededDraws(3)
+        step = sample_tokens(rows, [SamplingParams(max_tokens=1, temperature=2.0, top_k=3)] * 3000, [draws] * 3000)
+        self.assertEqual(set(step.token_ids), set(rows[0].topk(3).indices.tolist()))
 
     def test_top_alternatives_are_the_k_most_likely(self) -> None:
         step = self.draw(SamplingParams(max_tokens=1, logprobs=2))

@@ -17,7 +17,7 @@ TOK = CharTokenizer()
 
 class ServingWeightsTest(unittest.TestCase):
     def setUp(self) -> None:
-        self.served = ServedWorker(seed=5)
+        self.served = ServedWorker(seed=5, start_scheduler=False)  # `generate` steps the scheduler here: no second stepper
         self.tmp = tempfile.TemporaryDirectory()
         self.root = Path(self.tmp.name)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 
 from rollcall_worker.detokenize import TextTracker
-from rollcall_worker.sampling import SamplingParams, make_generator
+from rollcall_worker.sampling import SamplingParams, SeededDraws
 from rollcall_worker.scoring import SampleScoring
 from rollcall_worker.sequence import Sequence
 from rollcall_worker.train_request import TrainSample
 from rollcall_worker.worker import Worker, build_worker
 from rollcall_worker.native.safetensors_io import read_folder
-from native_fixture import tiny_native_policy
+from native_fixture import BiasedNativePolicy, tiny_native_policy
 from tiny_policy import EOS, VOCAB, CharTokenizer, TinyPolicy
 
 POLICY = os.environ.get("ROLLCALL_TEST_POLICY", "tiny")
@@ -34,10 +34,15 @@ def saved_weights(path: Path) -> dict[str, torch.Tensor]:
     return read_folder(path) if POLICY == "native" else torch.load(path / "tiny-model.pt")
 
 
-def tiny_worker(seed: int = 0, **options) -> Worker:
+def suite_policy(seed: int = 0) -> TinyPolicy | BiasedNativePolicy:
+    """The suite's model with the random weights of `seed` (the same bits on every call)."""
     if POLICY == "native":
-        return build_worker(tiny_native_policy(seed, len(VOCAB), EOS), CharTokenizer(), "tiny", **options)
-    return build_worker(TinyPolicy(seed=seed), CharTokenizer(), "tiny", **options)
+        return tiny_native_policy(seed, len(VOCAB), EOS)
+    return TinyPolicy(seed=seed)
+
+
+def tiny_worker(seed: int = 0, **options) -> Worker:
+    return build_worker(suite_policy(seed), CharTokenizer(), "tiny", **options)
 
 
 def generate(worker: Worker, prompt: str, max_tokens: int, seed: int, temperature: float = 1.0, **sampling) -> Sequence:
@@ -53,7 +58,7 @@ def generate_together(worker: Worker, jobs: list[tuple[str, int]], seed: int, te
     for i, (prompt, max_tokens) in enumerate(jobs):
         prompt_ids = tokenizer.encode(prompt, False)
         params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=seed + i, ignore_eos=True, **sampling)
-        sequences.append(Sequence(i, prompt_ids, params, make_generator(seed + i, worker.policy.device),
+        sequences.append(Sequence(i, prompt_ids, params, SeededDraws(seed + i),
                                   TextTracker(tokenizer, prompt_ids, True), queue.Queue(), tokenizer.eos_token_ids))
     worker.scheduler.submit(sequences)
     while not all(s.is_finished for s in sequences):

@@ -7,8 +7,9 @@ import type { AdvantageRolloutInput } from './advantage-types.ts';
 
 export function assertRollouts(rollouts: readonly AdvantageRolloutInput[]): void {
   const rolloutIds = new Set<string>();
-  const sampleIds = new Set<string>();
   for (const rollout of rollouts) {
+    // A sample id names a sample within its rollout only: proxies of `proxy.urls` number their calls alike.
+    const sampleIds = new Set<string>();
     if (rolloutIds.has(rollout.rolloutId)) {
       throw new RangeError(`rollout ${rollout.rolloutId} appears twice in the batch`);
     }
@@ -18,7 +19,7 @@ export function assertRollouts(rollouts: readonly AdvantageRolloutInput[]): void
     }
     for (const sample of rollout.samples) {
       if (sampleIds.has(sample.sampleId)) {
-        throw new RangeError(`sample ${sample.sampleId} appears twice in the batch`);
+        throw new RangeError(`sample ${sample.sampleId} appears twice in rollout ${rollout.rolloutId}`);
       }
       sampleIds.add(sample.sampleId);
       const badToken = sample.lossMask.findIndex((value) => value !== 0 && value !== 1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { externalProxyUrls } from './proxy-section.ts';
 
 /**
  * `learner.publish`: the worker trains, an external vLLM or SGLang serves, and after every step the
@@ -32,7 +33,7 @@ export const PublishConfigSchema = z.strictObject({
     .array(z.url({ protocol: /^https?$/ }))
     .min(1)
     .optional()
-    .describe('Engines that get the weights; default: proxy.engine.upstreams (every replica). Required with proxy.url'),
+    .describe('Engines that get the weights; default: proxy.engine.upstreams (every replica). Required with proxy.url or proxy.urls'),
   timeoutMs: z.number().int().positive().default(600_000).describe('Longest wait for one engine call (reloading a large model takes minutes)'),
 });
 
@@ -40,7 +41,7 @@ export type PublishConfig = z.infer<typeof PublishConfigSchema>;
 
 /** What the cross-section checks read; a subset of the trainer configuration. */
 type Sections = {
-  proxy: { url?: string | undefined; engine: { kind: string; mode: string } };
+  proxy: { url?: string | undefined; urls?: readonly string[] | undefined; engine: { kind: string; mode: string } };
   rollout: { model?: string | undefined };
   learner: { type: string; colocated: boolean; publish?: PublishConfig | undefined };
 };
@@ -59,9 +60,9 @@ export function publishProblems(config: Sections): ConfigProblem[] {
   if (config.learner.colocated) {
     problems.push({ path: ['learner', 'colocated'], message: 'must be false with learner.publish: a colocated worker serves generation itself and already holds its new weights' });
   }
-  const external = config.proxy.url !== undefined;
+  const external = externalProxyUrls(config.proxy).length > 0;
   if (external && publish.engineUrls === undefined) {
-    problems.push({ path: ['learner', 'publish', 'engineUrls'], message: 'required with proxy.url: the trainer does not know the engines behind that proxy' });
+    problems.push({ path: ['learner', 'publish', 'engineUrls'], message: 'required with proxy.url or proxy.urls: the trainer does not know the engines behind those proxies' });
   }
   if (!external && config.proxy.engine.kind !== engineOf(method)) {
     problems.push({ path: ['learner', 'publish', 'method'], message: `${method} pushes weights to ${engineOf(method)}, but proxy.engine.kind is ${config.proxy.engine.kind}` });
@@ -78,7 +79,7 @@ export function publishProblems(config: Sections): ConfigProblem[] {
       problems.push({ path: ['rollout', 'model'], message: `with sglang-lora the model must be "<served base model>:${loraName}"; leave it unset to have it built from the engine's model` });
     }
     if (model === undefined && external) {
-      problems.push({ path: ['rollout', 'model'], message: `required with sglang-lora and proxy.url: "<served base model>:${loraName}"` });
+      problems.push({ path: ['rollout', 'model'], message: `required with sglang-lora and proxy.url or proxy.urls: "<served base model>:${loraName}"` });
     }
   }
   return problems;

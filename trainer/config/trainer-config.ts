@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ProxyConfigSchema } from '../../src/config/proxy-config.ts';
 import { SHARED_PREFIX_MODES } from '../../src/trajectory/sample-types.ts';
 import { AdvantageOptionsSchema } from '../advantages/advantage-config.ts';
 import { SelectorConfigSchema } from '../selectors/selector-config.ts';
@@ -8,6 +7,7 @@ import { WorkflowConfigSchema } from '../workflows/workflow-config.ts';
 import { JudgeConfigSchema } from './judge-config.ts';
 import { LearnerConfigSchema } from './learner-config.ts';
 import { lossProblems } from './learner-hyper.ts';
+import { ProxySectionSchema, proxyProblems } from './proxy-section.ts';
 import { publishProblems } from './publish-config.ts';
 import { RolloutConfigSchema } from './rollout-config.ts';
 import { ScheduleConfigSchema } from './schedule-config.ts';
@@ -17,12 +17,6 @@ import { ScheduleConfigSchema } from './schedule-config.ts';
  * schemas. Unknown keys are errors; everything optional has a default; `docs/config.md` is
  * generated from the descriptions here.
  */
-
-const EmbeddedProxySchema = ProxyConfigSchema.extend({
-  port: z.number().int().min(0).max(65535).default(0).describe('0 picks a free port'),
-  dbPath: z.string().optional().describe('Default: trajectories.db in the run folder'),
-  url: z.url().optional().describe('Use a proxy already running at this URL instead of an embedded one (needs adminToken or ROLLCALL_ADMIN_TOKEN)'),
-});
 
 const TasksSchema = z.strictObject({
   train: TaskReaderConfigSchema.describe('Where training tasks come from'),
@@ -46,7 +40,7 @@ export const TrainerConfigSchema = z.strictObject({
   project: z.string().regex(/^[\w.-]+$/).default('rollcall').describe('Runs go to <runsDir>/<project>/'),
   experiment: z.string().regex(/^[\w.-]+$/).optional().describe('Default: the config file name'),
   runsDir: z.string().default('runs'),
-  proxy: EmbeddedProxySchema.prefault({}),
+  proxy: ProxySectionSchema.prefault({}),
   auxiliaryModels: z.record(z.string(), AuxiliaryModelConfigSchema).default({}).describe('Models workflows and judges may call besides the policy, by engine name'),
   tasks: TasksSchema,
   workflow: WorkflowConfigSchema,
@@ -57,7 +51,7 @@ export const TrainerConfigSchema = z.strictObject({
   learner: LearnerConfigSchema.prefault({}),
   schedule: ScheduleConfigSchema.prefault({}),
 }).superRefine((config, ctx) => {
-  for (const problem of [...publishProblems(config), ...lossProblems(config)]) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  for (const problem of [...proxyProblems(config.proxy), ...publishProblems(config), ...lossProblems(config)]) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   const { workflow, judge } = config;
   if (workflow.type === 'python' && judge.type === 'python' && judge.python !== undefined && judge.python !== workflow.python) {
     ctx.addIssue({ code: 'custom', path: ['judge', 'python'], message: 'a python judge runs in the python workflow\'s process: leave judge.python out or make it workflow.python' });

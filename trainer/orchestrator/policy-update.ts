@@ -4,13 +4,13 @@ import type { TrainerDeps } from './trainer-deps.ts';
 
 /**
  * How new weights get behind the endpoint. A colocated worker serves its own weights:
- * the proxy is paused around its training step. With `learner.publish`, the proxy is paused
+ * the proxies are paused around its training step. With `learner.publish`, they are paused
  * around training *and* publishing, so no call is admitted until every engine serves the new
- * weights, and the resumed proxy records the learner's new policy version on every later call.
+ * weights, and the resumed proxies record the learner's new policy version on every later call.
  *
- * The proxy is resumed in a `finally`: a failed step or publish never leaves it paused (the
- * error still ends the run), and after a failed publish it keeps the version it had, since the
- * engines do not serve the new weights.
+ * The proxies are resumed in a `finally`: a failed step or publish never leaves one paused (the
+ * error still ends the run), and after a failed publish they keep the version they had, since
+ * the engines do not serve the new weights.
  */
 
 /** Trains on the batch and puts the new weights behind the endpoint; returns the learner's metrics. */
@@ -19,7 +19,8 @@ export async function trainAndUpdatePolicy(deps: TrainerDeps, step: number, samp
   const { publisher } = deps;
   const pauses = publisher !== undefined || (deps.learner.kind === 'worker' && deps.config.learner.colocated);
   // The proxy's version names the weights behind the endpoint: it moves only once they are there.
-  let served = pauses ? (await deps.admin.pausePolicy()).version : undefined;
+  if (pauses) await deps.proxies.pause();
+  let served = deps.proxies.version;
   let result;
   let publishMetrics: Record<string, number> = {};
   try {
@@ -27,28 +28,21 @@ export async function trainAndUpdatePolicy(deps: TrainerDeps, step: number, samp
     if (publisher !== undefined && result.policyVersion !== null) publishMetrics = await publisher.publish(step, result.policyVersion);
     if (result.policyVersion !== null) served = result.policyVersion;
   } finally {
-    if (pauses) await deps.admin.resumePolicy(served);
+    if (pauses) await deps.proxies.resume(served);
   }
   return { ...result.metrics, ...publishMetrics, ...(result.policyVersion === null ? {} : { 'policy/version': result.policyVersion }) };
 }
 
 /**
  * Before the first rollout: the engines get the learner's weights (version 0, or a resumed run's
- * checkpoint, so a LoRA adapter exists before any call names it), and the proxy's version is
- * brought up to the checkpoint's. The proxy is paused only when its version must move, since a
- * resume always moves it.
+ * checkpoint, so a LoRA adapter exists before any call names it), and every proxy's version is
+ * brought up to the newest of theirs and the checkpoint's. Only a proxy whose version must move
+ * is paused meanwhile, since its calls would otherwise be recorded under the old version.
  */
 export async function startPolicy(deps: TrainerDeps, resumed: { step: number; policyVersion: number } | null): Promise<void> {
-  const current = (await deps.admin.policyStatus()).version;
+  const current = await deps.proxies.newestVersion();
   const start = resumed ?? { step: 0, policyVersion: current };
-  const publish = async () => {
+  await deps.proxies.moveTo(Math.max(current, start.policyVersion), async () => {
     if (deps.publisher !== undefined) await deps.publisher.publish(start.step, start.policyVersion);
-  };
-  if (current >= start.policyVersion) return publish();
-  await deps.admin.pausePolicy();
-  try {
-    await publish();
-  } finally {
-    await deps.admin.resumePolicy(start.policyVersion);
-  }
+  });
 }

@@ -33,6 +33,8 @@ const hasTrainableToken = (sample: Sample): boolean => sample.lossMask.includes(
 
 /** Runs rollouts with at most `concurrency` in flight, reporting each to the progress display. */
 export async function runRollouts(deps: TrainerDeps, specs: RolloutSpec[]): Promise<RolloutOutcome[]> {
+  // A proxy that was out, or restarted, rejoins here at the run's policy version.
+  await deps.proxies.sync();
   return runAll(specs, deps.config.rollout.concurrency, (spec) => runRollout(deps, spec), (outcome) => {
     if (outcome.status === 'ok') deps.progress.rolloutFinished(outcome.reward, outcome.isSuccess);
     else deps.progress.rolloutFailed();

@@ -4,7 +4,7 @@ import type { Learner } from '../learners/learner-types.ts';
 import type { WeightsPublisher } from '../learners/weights-publisher.ts';
 import type { ProgressDisplay } from '../metrics/progress-display.ts';
 import type { RunMetricsSink } from '../metrics/metrics-sink.ts';
-import type { AdminClient } from '../proxy-client/admin-client.ts';
+import type { ProxyPool } from '../proxy-client/proxy-pool.ts';
 import type { RunFolder } from '../run/run-folder.ts';
 import type { TaskSelector } from '../selectors/selector-types.ts';
 import type { WorkflowRunner } from '../workflows/workflow-types.ts';
@@ -15,7 +15,8 @@ import type { TrainerTask } from './rollout-outcome.ts';
 export type TrainerDeps = {
   config: TrainerConfig;
   baseDir: string;
-  admin: AdminClient;
+  /** The proxies rollouts are recorded by (one unless `proxy.urls` lists several). */
+  proxies: ProxyPool;
   /** The model name workflows send (the engine's served model unless configured). */
   model: string;
   runner: WorkflowRunner;

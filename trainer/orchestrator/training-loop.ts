@@ -69,7 +69,7 @@ export async function runTraining(deps: TrainerDeps, options: { resume: boolean 
       const scheduled = every > 0 && (step % every === 0 || isLast) ? await runValidation(deps, step) : {};
       // A validation cut short by the stop counts its cancelled attempts as failures: not a result.
       const validation = deps.signal.aborted ? {} : scheduled;
-      lastMetrics = { ...metrics, ...validation, 'policy/version': (await deps.admin.policyStatus()).version };
+      lastMetrics = { ...metrics, ...validation, 'policy/version': deps.proxies.version };
       deps.sink.write(step, lastMetrics);
       noteValidation(deps, step, validation);
       // A step trained just before a stop is checkpointed too, so a resume does not redo it.

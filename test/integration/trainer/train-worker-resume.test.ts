@@ -112,7 +112,7 @@ test('SIGINT while a step\'s rollouts run: that step is not trained or logged, t
 
 test('a crashing, hanging or garbage-printing workflow is reported and the step goes on; too many infrastructure failures stop the run clearly', async () => {
   const fixture = join(ROOT, 'test/fixtures/workflows/flaky-workflow.py');
-  const workflow = `{ type: command, command: [python3, ${fixture}], timeoutMs: 2000 }`;
+  const workflow = `{ type: command, command: [python3, ${fixture}], timeoutMs: 8000 }`;
   const shape = { groupSize: 6, tasksPerStep: 1, failureReward: -1, judge: 'judge: { type: workflow, madness: { checks: [] } }' };
   const result = await train(writeConfig('flaky', workflow, shape), ['--steps', '1', '--backbone', 'debug']);
   const [runName] = readdirSync(join(workDir, 'runs', 'worker-test')).filter((n) => n.startsWith('flaky'));

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,7 +17,8 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .checkpoint import restore_checkpoint
+from .distributed.launch import add_rank_flags, relaunch_under_torchrun, wants_torchrun
+from .distributed.ranks import ranks_from_env
 from .errors import ModelLoadError
 from .policy_loading import MODEL_IMPLS, load_policy
 from .sampling import LOGPROBS_MODES
@@ -49,17 +51,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--kv-cache-tokens", type=int, default=None,
                    help="native model: tokens the KV cache holds (requests wait when it is full); default: room for "
                         "--max-num-seqs × --max-model-len, at most 2 GiB on CPU or a quarter of free GPU memory; 0: no cache")
-    p.add_argument("--cuda-graphs", action="store_true", help="native model on CUDA: replay decode steps as CUDA graphs")
+    p.add_argument("--cuda-graphs", action=argparse.BooleanOptionalAction, default=True,
+                   help="native model on CUDA: replay decode steps as CUDA graphs (default; --no-cuda-graphs decodes eagerly)")
     p.add_argument("--logprobs-mode", choices=LOGPROBS_MODES, default="sampling", help="sampling: log softmax(logits/T) before top-k/top-p; processed: after (vLLM processed_logprobs)")
     p.add_argument("--resume", default=None, help="a checkpoint folder written by POST /checkpoint")
     p.add_argument("--log-level", default="INFO")
+    add_rank_flags(p)
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    rank = f"rank{os.environ['RANK']} " if "RANK" in os.environ else ""
+    logging.basicConfig(level=args.log_level.upper(), format=f"%(asctime)s %(levelname)s {rank}%(name)s: %(message)s", stream=sys.stderr)
+    if wants_torchrun(args, os.environ):
+        return relaunch_under_torchrun(args, argv)
+    ranks = ranks_from_env(args.device, args.collective_timeout_s)
+    if ranks is not None:
+        device = ranks.device
+    else:
+        device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
     log.info("rollcall-worker %s: loading %s on %s", __version__, args.model, device)
     try:
         policy, tokenizer = load_policy(
@@ -72,11 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as error:
         log.error("the transformers path needs transformers (and peft for --lora-rank): %s", error)
         return 2
+    if ranks is not None:
+        from .distributed.serve_ranks import serve_ranks
+
+        return serve_ranks(args, policy, tokenizer, ranks)
     worker = build_worker(policy, tokenizer, args.served_model_name or args.model, args.max_num_seqs,
                           args.max_batch_tokens, args.logprobs_mode, args.weight_decay, args.kv_cache_tokens,
                           args.cuda_graphs)
     if args.resume:
-        state = restore_checkpoint(Path(args.resume), policy, worker.learner)
+        state = worker.ops.restore(Path(args.resume))
         log.info("resumed from %s: policy version %d", args.resume, state["policyVersion"])
     server = build_server(worker, args.host, args.port)
     worker.scheduler.start()

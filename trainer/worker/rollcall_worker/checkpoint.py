@@ -12,13 +12,17 @@ Layout of `path` (created if missing):
   folder without it is an interrupted save and restore refuses it.
 
 Restore loads the weights in place (parameters keep their identity, so the optimizer's references
-stay valid), then the optimizer state, then the counters.
+stay valid), then the optimizer state, then the counters. With several learner ranks rank 0 does
+all the reading and writing: it loads the folder before the other ranks are involved and writes
+it after they helped gather the state (rollcall_worker/distributed/rank_zero_ops.py), so a bad
+path or a full disk fails on rank 0 alone, never halfway through a collective.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +38,21 @@ FORMAT = 1
 
 
 def save_checkpoint(path: Path, policy: PolicyModel, tokenizer: Tokenizer, learner: Learner) -> dict[str, Any]:
+    return write_checkpoint(path, policy, tokenizer, learner, learner.sync.optimizer_state(learner))
+
+
+def write_checkpoint(
+    path: Path, policy: PolicyModel, tokenizer: Tokenizer, learner: Learner, optimizer_state: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Writes the folder; `optimizer_state` in the one-rank layout (several ranks gather it first)."""
     path.mkdir(parents=True, exist_ok=True)
     stale = path / STATE_FILE
     if stale.exists():
         stale.unlink()
     policy.save_weights(path)
     tokenizer.save(path)
-    if learner.optimizer is not None:
-        torch.save(learner.optimizer.state_dict(), path / OPTIMIZER_FILE)
+    if optimizer_state is not None:
+        torch.save(optimizer_state, path / OPTIMIZER_FILE)
     state = {
         "format": FORMAT,
         "policyVersion": learner.policy_version,
@@ -63,7 +74,17 @@ def _load_optimizer_state(path: Path, device: torch.device) -> dict[str, Any]:
     return torch.load(path, map_location=device)
 
 
-def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dict[str, Any]:
+@dataclass
+class LoadedCheckpoint:
+    state: dict[str, Any]
+    """`worker-state.json`."""
+    optimizer: dict[str, Any] | None
+    """AdamW's state in the one-rank layout; None for a checkpoint from before the first step."""
+
+
+def load_checkpoint(path: Path, policy: PolicyModel) -> LoadedCheckpoint:
+    """Checks the folder, loads its weights into `policy` in place and reads the optimizer file:
+    all the reading, done before any other rank is involved."""
     state_file = path / STATE_FILE
     if not state_file.is_file():
         raise bad_request(f"{path}: no {STATE_FILE} (not a worker checkpoint, or an interrupted save)", "path")
@@ -73,11 +94,20 @@ def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dic
         raise bad_request(f"{path} holds {kind}, but the worker was started {'with' if policy.is_lora else 'without'} LoRA", "path")
     policy.load_weights(path)
     optimizer_file = path / OPTIMIZER_FILE
-    if optimizer_file.is_file():
-        optimizer = learner.ensure_optimizer()
-        optimizer.load_state_dict(_load_optimizer_state(optimizer_file, policy.device))
-    else:
-        learner.optimizer = None  # a checkpoint from before the first step: start AdamW afresh
-    learner.policy_version = int(state["policyVersion"])
-    learner.step = int(state.get("step", 0))
-    return state
+    optimizer = _load_optimizer_state(optimizer_file, policy.device) if optimizer_file.is_file() else None
+    return LoadedCheckpoint(state, optimizer)
+
+
+def apply_checkpoint(learner: Learner, optimizer: dict[str, Any] | None, policy_version: int, step: int) -> None:
+    """The learner's part of a restore, after rank 0 loaded the weights: every rank gets them, then
+    the optimizer state, then the counters."""
+    learner.sync.publish_weights(learner)
+    learner.sync.load_optimizer_state(learner, optimizer)
+    learner.policy_version = policy_version
+    learner.step = step
+
+
+def restore_checkpoint(path: Path, policy: PolicyModel, learner: Learner) -> dict[str, Any]:
+    loaded = load_checkpoint(path, policy)
+    apply_checkpoint(learner, loaded.optimizer, int(loaded.state["policyVersion"]), int(loaded.state.get("step", 0)))
+    return loaded.state

@@ -50,3 +50,19 @@ class ModelLoadError(Exception):
     """A model the worker cannot load as asked: an architecture the chosen implementation does not
     cover, a package it needs that is not installed, or weights that do not fit the config. The
     message names the folder and the fix; `__main__` prints it and exits 2."""
+
+
+def ranks_failed(operation: str, detail: str) -> WorkerError:
+    """An operation all learner ranks run together failed: a rank died, a collective timed out, or
+    one rank's part raised. The ranks are out of step and a process group cannot be re-formed in
+    place, so the worker stops after answering; the launcher (or the user) restarts every rank."""
+    return WorkerError(
+        503,
+        f"{operation} failed across the learner ranks: {detail}. The worker is stopping: restart it (all ranks); "
+        "each rank's log names what it saw",
+    )
+
+
+def generation_only(rank: int, path: str) -> WorkerError:
+    """A learner route sent to a rank other than 0, which serves generation only."""
+    return WorkerError(409, f"this is learner rank {rank}, a generation replica: send {path} to rank 0 (the worker's --port)")

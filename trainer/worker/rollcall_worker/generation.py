@@ -24,10 +24,11 @@ from collections import deque
 from typing import Iterable, Protocol
 
 import torch
+from torch.profiler import record_function
 
 from .model_gate import ModelGate
 from .policy_model import PolicyModel, autocast
-from .sampling import sample_tokens
+from .sampling import SampledStep, sample_tokens
 from .sequence import ErrorEvent, Sequence
 
 log = logging.getLogger("rollcall_worker.generation")
@@ -114,27 +115,31 @@ class Scheduler:
                 return
             batch = list(self._active)
             try:
-                with torch.no_grad(), autocast(self._policy):
+                # Named phases for torch.profiler (bench/worker-generation/profile_decode.py).
+                with torch.no_grad(), autocast(self._policy), record_function("generation.logits"):
                     logits = self._batcher.logits(batch)
-                sampled = sample_tokens(
-                    logits, [s.params for s in batch], [s.generator for s in batch], self._logprobs_mode
-                )
+                with record_function("generation.sample"):
+                    sampled = sample_tokens(logits, [s.params for s in batch], [s.generator for s in batch], self._logprobs_mode)
             except Exception as error:  # noqa: BLE001 — every in-flight request must hear about it
                 log.exception("generation step failed")
                 for sequence in batch:
                     sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
                 self._retire(batch)
                 return
-            for row, sequence in enumerate(batch):
-                try:
-                    event = sequence.accept(sampled.token_ids[row], sampled.logprobs[row], sampled.top[row])
-                except Exception as error:  # noqa: BLE001 — e.g. a tokenizer that cannot decode an id; fail this choice only
-                    log.exception("choice %d failed", sequence.choice_index)
-                    sequence.finish_reason = "error"
-                    sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
-                    continue
-                sequence.events.put(event)
+            with record_function("generation.accept"):
+                self._accept(batch, sampled)
             self._retire([s for s in batch if s.is_finished])
+
+    def _accept(self, batch: list[Sequence], sampled: SampledStep) -> None:
+        for row, sequence in enumerate(batch):
+            try:
+                event = sequence.accept(sampled.token_ids[row], sampled.logprobs[row], sampled.top[row])
+            except Exception as error:  # noqa: BLE001 — e.g. a tokenizer that cannot decode an id; fail this choice only
+                log.exception("choice %d failed", sequence.choice_index)
+                sequence.finish_reason = "error"
+                sequence.events.put(ErrorEvent(sequence.choice_index, f"generation failed: {error}"))
+                continue
+            sequence.events.put(event)
 
     def _retire(self, leaving: list[Sequence]) -> None:
         if not leaving:

@@ -20,7 +20,7 @@ from .completions_wire import ChoiceResult, StreamState, completion_body, stream
 from .detokenize import TextTracker
 from .errors import WorkerError, error_body
 from .http_io import SseWriter, send_json
-from .sampling import make_generator
+from .sampling import SeededDraws
 from .sequence import ErrorEvent, Sequence, TokenEvent
 from .worker import Worker
 
@@ -38,7 +38,7 @@ def _sequences(worker: Worker, job: CompletionJob, events: "queue.Queue[TokenEve
                     choice_index=len(sequences),
                     prompt_ids=list(prompt),
                     params=job.params,
-                    generator=make_generator(seed, worker.policy.device),
+                    generator=SeededDraws(seed),
                     text=TextTracker(
                         worker.tokenizer, prompt, job.params.skip_special_tokens, job.params.stop, job.params.include_stop_str_in_output
                     ),

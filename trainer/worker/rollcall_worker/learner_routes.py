@@ -12,10 +12,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .checkpoint import restore_checkpoint, save_checkpoint
 from .errors import bad_request
 from .request_fields import require_object
-from .serving_weights import save_serving_weights
 from .train_request import read_hyper, read_samples
 from .worker import Worker
 
@@ -29,7 +27,7 @@ def train_step(worker: Worker, raw: Any) -> dict[str, Any]:
     for warning in warnings:
         log.warning(warning)
     with worker.gate.training():
-        metrics = worker.learner.train_step(samples, hyper)
+        metrics = worker.ops.train(samples, hyper)
         version = worker.learner.policy_version
     finite = {k: v for k, v in metrics.items() if math.isfinite(v)}
     warnings += [f"{k}: not finite ({v})" for k, v in metrics.items() if not math.isfinite(v)]
@@ -51,7 +49,7 @@ def _path_of(raw: Any) -> Path:
 def checkpoint(worker: Worker, raw: Any) -> dict[str, Any]:
     path = _path_of(raw)
     with worker.gate.training():
-        state = save_checkpoint(path, worker.policy, worker.tokenizer, worker.learner)
+        state = worker.ops.checkpoint(path)
     log.info("checkpoint saved to %s (policy version %d)", path, state["policyVersion"])
     return {"path": str(path), "policyVersion": state["policyVersion"]}
 
@@ -59,7 +57,7 @@ def checkpoint(worker: Worker, raw: Any) -> dict[str, Any]:
 def restore(worker: Worker, raw: Any) -> dict[str, Any]:
     path = _path_of(raw)
     with worker.gate.training():
-        state = restore_checkpoint(path, worker.policy, worker.learner)
+        state = worker.ops.restore(path)
     log.info("checkpoint restored from %s (policy version %d)", path, state["policyVersion"])
     return {"path": str(path), "policyVersion": worker.learner.policy_version}
 
@@ -68,7 +66,7 @@ def weights(worker: Worker, raw: Any) -> dict[str, Any]:
     """The serving weights for an external engine (trainer/learners/publish-weights.ts)."""
     path = _path_of(raw)
     with worker.gate.training():
-        save_serving_weights(path, worker.policy, worker.tokenizer)
+        worker.ops.weights(path)
         version = worker.learner.policy_version
     log.info("serving weights saved to %s (policy version %d)", path, version)
     return {"path": str(path.absolute()), "policyVersion": version, "lora": worker.policy.is_lora}

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 
 from .errors import ModelLoadError
-from .model_loading import DTYPES, disable_cudnn_attention
+from .model_loading import DTYPES
 from .native.config import unsupported_reason
 from .native.lora import LoraSettings
 from .native.policy import NativePolicy
@@ -91,8 +91,6 @@ def load_policy(
         policy, tokenizer = load_hf(model_path, device, dtype, master_dtype, lora_rank, lora_alpha, lora_dropout,
                                     lora_target_modules, max_model_len, gradient_checkpointing)
         return policy, tokenizer
-    if device.type == "cuda":
-        disable_cudnn_attention()
     compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
     lora = LoraSettings.of(lora_rank, lora_alpha, lora_dropout, lora_target_modules) if lora_rank > 0 else None
     native = NativePolicy(model_path, device, compute, DTYPES[master_dtype], lora, max_model_len, gradient_checkpointing)

@@ -1,8 +1,14 @@
 """Next-token sampling for a batch of sequences, and the logprobs reported for it.
 
-Order, as in vLLM's v1 sampler: temperature, then top-k, then top-p, then a draw per row from its
-own `torch.Generator` (seeded per request, so a seed reproduces a choice whatever else shares the
-batch). Temperature below 1e-5 means greedy: argmax of the raw logits.
+Order, as in vLLM's v1 sampler: temperature, then top-k, then top-p, then a draw per row.
+Temperature below 1e-5 means greedy: argmax of the raw logits.
+
+The draw is by inversion: each row takes one uniform u from its own `SeededDraws` (seeded per
+request) and picks the first token whose cumulative probability reaches u · total. One uniform
+per row per step, drawn on the host, lets every row of the batch be sampled by the same few
+kernels (a per-row generator over the whole vocabulary costs one kernel launch per row per step),
+while a seed still reproduces a choice whatever else shares the batch: a row's token depends only
+on its own logits and its own stream of uniforms.
 
 Reported logprobs — the behaviour policy the learner trains against — depend on `logprobs_mode`:
 
@@ -21,6 +27,7 @@ temperature by 1 before computing processed logprobs).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -77,18 +84,33 @@ def apply_top_k_top_p(logits: torch.Tensor, top_k: torch.Tensor, top_p: torch.Te
     return sorted_logits.scatter(dim=-1, index=order, src=sorted_logits)
 
 
+class SeededDraws:
+    """One sequence's stream of uniforms, one per sampled token."""
+
+    BITS = 24  # an fp32 mantissa: every draw is exact in fp32
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+
+    def next_uniform(self) -> float:
+        """In (0, 1) strictly, so u · total is neither 0 nor above the total mass."""
+        return (self._random.getrandbits(self.BITS) + 0.5) / (1 << self.BITS)
+
+
 def sample_tokens(
     logits: torch.Tensor,
     params: Sequence[SamplingParams],
-    generators: Sequence[torch.Generator],
+    generators: Sequence[SeededDraws],
     logprobs_mode: str = "sampling",
 ) -> SampledStep:
     """Samples one token per row of `logits` `[B, V]` (any dtype; computed in fp32)."""
     logits = logits.float()
     device = logits.device
     vocab = logits.size(1)
-    greedy = torch.tensor([p.is_greedy for p in params], device=device)
-    temperature = torch.tensor([1.0 if p.is_greedy else p.temperature for p in params], device=device)
+    # Per-row settings and uniforms travel to the device in one copy.
+    host = torch.tensor([[1.0 if p.is_greedy else p.temperature for p in params], [float(p.is_greedy) for p in params],
+                         [g.next_uniform() for g in generators]], dtype=torch.float32)
+    temperature, greedy, uniform = host.to(device).unbind(0)
     scaled = logits / temperature.unsqueeze(1)
     full_logprobs = torch.log_softmax(scaled, dim=-1)
     truncating = any(0 < p.top_k < vocab or p.top_p < 1.0 for p in params)
@@ -98,12 +120,14 @@ def sample_tokens(
         kept_logprobs = torch.log_softmax(apply_top_k_top_p(scaled, top_k, top_p), dim=-1)
     else:
         kept_logprobs = full_logprobs
-    # Exponential-race draw (vLLM's random_sample): argmax(p / q), q ~ Exp(1) from each row's generator.
-    noise = torch.empty_like(kept_logprobs)
-    for row, generator in enumerate(generators):
-        noise[row].exponential_(generator=generator)
-    drawn = (kept_logprobs.exp() / noise).argmax(dim=-1)
-    tokens = torch.where(greedy, logits.argmax(dim=-1), drawn)
+    cumulative = kept_logprobs.exp().cumsum(dim=-1)
+    target = (uniform * cumulative[:, -1]).unsqueeze(1)
+    drawn = torch.searchsorted(cumulative, target).squeeze(1).clamp(max=vocab - 1)
+    # A token truncation dropped has zero width in the cumulative sum, so it cannot be found;
+    # the guard only matters if rounding ever made the sum step back.
+    drawn_kept = kept_logprobs.gather(1, drawn.unsqueeze(1)).squeeze(1) > float("-inf")
+    drawn = torch.where(drawn_kept, drawn, kept_logprobs.argmax(dim=-1))
+    tokens = torch.where(greedy > 0, logits.argmax(dim=-1), drawn)
     reported = full_logprobs if logprobs_mode == "sampling" else kept_logprobs
     chosen = reported.gather(1, tokens.unsqueeze(1)).squeeze(1)
     k = max((p.logprobs or 0) for p in params)
@@ -113,10 +137,6 @@ def sample_tokens(
         for row, (ids, values) in enumerate(zip(top_ids.tolist(), top_values.tolist())):
             wanted = params[row].logprobs or 0
             top[row] = list(zip(ids[:wanted], values[:wanted]))
-    return SampledStep(token_ids=tokens.tolist(), logprobs=chosen.tolist(), top=top)
-
-
-def make_generator(seed: int, device: torch.device) -> torch.Generator:
-    generator = torch.Generator(device=device)
-    generator.manual_seed(seed)
-    return generator
+    # Token ids (< 2^24) and fp32 logprobs are exact in fp64: one copy back to the host.
+    token_ids, logprobs = torch.stack((tokens.double(), chosen.double())).tolist()
+    return SampledStep(token_ids=[int(t) for t in token_ids], logprobs=logprobs, top=top)

@@ -6,10 +6,8 @@ import queue
 import threading
 from dataclasses import dataclass, field
 
-import torch
-
 from .detokenize import TextTracker
-from .sampling import SamplingParams
+from .sampling import SamplingParams, SeededDraws
 
 
 @dataclass
@@ -38,7 +36,7 @@ class Sequence:
     choice_index: int
     prompt_ids: list[int]
     params: SamplingParams
-    generator: torch.Generator
+    generator: SeededDraws
     text: TextTracker
     events: "queue.Queue[TokenEvent | ErrorEvent]"
     eos_token_ids: frozenset[int]

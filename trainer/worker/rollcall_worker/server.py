@@ -39,8 +39,16 @@ def _models(worker: Worker) -> dict[str, Any]:
     return {"object": "list", "data": [card]}
 
 
+def _policy(worker: Worker) -> dict[str, Any]:
+    """The policy version this server generates with; with several learner ranks each replica
+    answers for itself, so a caller can check that all serve the same one."""
+    sync = worker.learner.sync
+    return {"policyVersion": worker.learner.policy_version, "rank": sync.rank, "worldSize": sync.world_size, "gradSync": sync.name}
+
+
 GET_ROUTES: dict[str, Callable[[Worker], Any]] = {
     "/health": lambda worker: None,
+    "/policy": _policy,
     "/version": lambda worker: {"version": f"rollcall-worker {__version__}"},
     "/v1/models": _models,
 }

@@ -16,6 +16,10 @@ Definitions (all over loss-mask tokens; "token mean" = sum over tokens / number 
 * `learner/tis_weight_mean`: token mean of min(ρ, tisCap), ρ = π_old/π_engine (first epoch);
   `learner/tis_capped_frac`: share of tokens where ρ > tisCap.
 * `learner/entropy` and `learner/kl_ref` (k3): token means in the first epoch.
+* `learner/gpu_mem_gb`: peak allocated memory of the step, the largest over ranks (CUDA only).
+
+Several ranks each accumulate their share and rank 0 absorbs the others' (sums add, extremes
+combine), which gives the numbers one rank would have computed over the whole batch.
 """
 
 from __future__ import annotations
@@ -39,6 +43,21 @@ class StepMetrics:
             return
         self.maxima[name] = max(self.maxima.get(name, float("-inf")), float(values.max()))
         self.minima[name] = min(self.minima.get(name, float("inf")), float(values.min()))
+
+    def peak(self, name: str, value: float) -> None:
+        """A per-rank peak (memory): the step reports the largest."""
+        self.maxima[name] = max(self.maxima.get(name, float("-inf")), value)
+
+    def absorb(self, other: "StepMetrics") -> None:
+        """Adds another rank's share of the same step."""
+        self.tokens += other.tokens
+        self.epoch_tokens += other.epoch_tokens
+        for name, value in other.sums.items():
+            self.sums[name] = self.sums.get(name, 0.0) + value
+        for name, value in other.maxima.items():
+            self.maxima[name] = max(self.maxima.get(name, float("-inf")), value)
+        for name, value in other.minima.items():
+            self.minima[name] = min(self.minima.get(name, float("inf")), value)
 
     def first_epoch(self, selected: dict[str, torch.Tensor]) -> None:
         """Per-token values of the first epoch, already restricted to mask tokens."""
@@ -84,6 +103,8 @@ class StepMetrics:
         }
         if "loss:entropy" in self.sums:
             out["learner/entropy_loss"] = self.sums["loss:entropy"] / epochs
+        if "gpu_mem_gb" in self.maxima:
+            out["learner/gpu_mem_gb"] = self.maxima["gpu_mem_gb"]
         if kl_used:
             out["learner/kl_ref"] = per_token("kl", self.epoch_tokens)
             out["learner/kl_loss"] = self.sums.get("loss:kl", 0.0) / epochs

@@ -17,6 +17,10 @@ recomputation with the weights that generated the batch. Aggregation uses batch-
 losses equal the full-batch loss. The entropy is that of the temperature-scaled distribution
 before any top-k/top-p truncation. The module is in train mode during the step (dropout is
 switched off at load).
+
+With several learner ranks each runs `train_share` on its share of the samples, normalised by the
+whole batch's `BatchTotals`; the `StepSync` (step_sync.py) combines gradients, steps the optimizer
+and merges metrics, so the result equals the one-rank step up to float summation order.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 import torch
 
@@ -32,41 +37,70 @@ from .losses import AggNorm, aggregate, entropy_from_logits, kl_penalty, tis_wei
 from .policy_loss import POLICY_LOSSES, LossInputs
 from .policy_model import PolicyModel, autocast
 from .scoring import Scored, score_tokens
+from .step_sync import SINGLE_RANK, StepSync
 from .train_metrics import StepMetrics
 from .train_request import Hyper, TrainSample
 
 log = logging.getLogger("rollcall_worker.learner")
 
 
+@dataclass(frozen=True)
+class BatchTotals:
+    """Sizes of the whole step's batch. Every share (one rank's samples, one micro-batch) is
+    normalised by these, so the shares' losses and gradients add up to the full-batch ones."""
+
+    trained_tokens: float
+    sequences: float
+    tokens: int
+    """All tokens, prompts included (the work a step does: `tokens_per_s`)."""
+
+    @staticmethod
+    def of(samples: list[TrainSample]) -> "BatchTotals":
+        return BatchTotals(
+            trained_tokens=float(sum(sum(s.loss_mask) for s in samples)),
+            sequences=float(len(samples)),
+            tokens=sum(len(s.tokens) for s in samples),
+        )
+
+
 class Learner:
-    def __init__(self, policy: PolicyModel, pad_token_id: int, weight_decay: float = 0.01) -> None:
+    def __init__(self, policy: PolicyModel, pad_token_id: int, weight_decay: float = 0.01, sync: StepSync = SINGLE_RANK) -> None:
         self.policy = policy
         self.pad_token_id = pad_token_id
         self.weight_decay = weight_decay
+        self.sync = sync
         self.optimizer: torch.optim.Optimizer | None = None
         self.policy_version = 0
         self.step = 0
 
     def ensure_optimizer(self, lr: float = 1e-6) -> torch.optim.Optimizer:
-        """AdamW over the trainable parameters, created once; its state lives across steps."""
+        """AdamW over the trainable parameters, created once (its state lives across steps), at
+        this step's learning rate."""
         if self.optimizer is None:
             params = self.policy.trainable_parameters()
             self.optimizer = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=self.weight_decay)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
         return self.optimizer
 
     def train_step(self, samples: list[TrainSample], hyper: Hyper) -> dict[str, float]:
+        """One step over the whole batch on this process."""
+        return self.train_share(samples, BatchTotals.of(samples), hyper)
+
+    def train_share(self, share: list[TrainSample], totals: BatchTotals, hyper: Hyper) -> dict[str, float]:
+        """This rank's share of a step whose whole batch has `totals` (one rank: the whole batch).
+        Returns the step's metrics (complete on rank 0) and bumps the policy version."""
         started = time.perf_counter()
-        policy = self.policy
+        policy, sync = self.policy, self.sync
         device = policy.device
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
-        optimizer = self.ensure_optimizer(hyper.lr)
-        for group in optimizer.param_groups:
-            group["lr"] = hyper.lr
-        batches = [collate(group, self.pad_token_id).to(device) for group in micro_batches(samples, hyper.microBatchSize)]
+        batches = [collate(group, self.pad_token_id).to(device) for group in micro_batches(share, hyper.microBatchSize)]
+        real = len(batches)
+        batches += [collate([padding_sample(self.pad_token_id)], self.pad_token_id).to(device)] * (sync.micro_batch_slots(real) - real)
         norm = AggNorm(
-            total_tokens=float(sum(sum(s.loss_mask) for s in samples)),
-            total_sequences=float(len(samples)),
+            total_tokens=totals.trained_tokens,
+            total_sequences=totals.sequences,
             loss_scale_factor=float(hyper.lossScaleFactor or 1.0),
         )
         references = [self._reference_logprobs(b, hyper) for b in batches] if hyper.klCoef > 0 else None
@@ -74,38 +108,39 @@ class Learner:
         before: list[torch.Tensor] = []
         grad_norms: list[float] = []
         skipped = 0
+        params = policy.trainable_parameters()
         policy.module.train()
         try:
             for epoch in range(hyper.ppoEpochs):
-                optimizer.zero_grad(set_to_none=True)
+                _clear_grads(params)
                 for k, batch in enumerate(batches):
                     reference = references[k] if references is not None else None
-                    self._micro_batch(batch, hyper, norm, epoch, k, before, reference, metrics)
-                total = torch.nn.utils.clip_grad_norm_(policy.trainable_parameters(), hyper.gradClip)
-                if torch.isfinite(total):
-                    optimizer.step()
-                    grad_norms.append(float(total))
-                else:
+                    self._micro_batch(batch, hyper, norm, epoch, k, before, reference, metrics if k < real else None)
+                total = sync.apply_gradients(self, hyper)
+                if total is None:
                     skipped += 1
                     log.warning("non-finite gradient norm: optimizer step skipped")
-                optimizer.zero_grad(set_to_none=True)
+                else:
+                    grad_norms.append(total)
+                _clear_grads(params)
         finally:
             policy.module.eval()
         self.step += 1
         self.policy_version += 1
+        if device.type == "cuda":
+            metrics.peak("gpu_mem_gb", torch.cuda.max_memory_allocated(device) / 2**30)
+        metrics = sync.merge_metrics(metrics)
         elapsed = time.perf_counter() - started
         out = metrics.result(hyper.ppoEpochs, grad_norms, references is not None)
-        processed = sum(len(s.tokens) for s in samples) * hyper.ppoEpochs
         out.update({
-            "learner/trained_tokens": norm.total_tokens,
-            "learner/samples": float(len(samples)),
+            "learner/trained_tokens": totals.trained_tokens,
+            "learner/samples": totals.sequences,
             "learner/skipped_steps": float(skipped),
             "learner/lr": hyper.lr,
+            "learner/ranks": float(sync.world_size),
             "learner/step_time_s": elapsed,
-            "learner/tokens_per_s": processed / elapsed if elapsed > 0 else 0.0,
+            "learner/tokens_per_s": totals.tokens * hyper.ppoEpochs / elapsed if elapsed > 0 else 0.0,
         })
-        if device.type == "cuda":
-            out["learner/gpu_mem_gb"] = torch.cuda.max_memory_allocated(device) / 2**30
         return out
 
     def _score(self, batch: TrainBatch, hyper: Hyper, reference: bool = False) -> Scored:
@@ -127,8 +162,10 @@ class Learner:
         k: int,
         before: list[torch.Tensor],
         reference: torch.Tensor | None,
-        metrics: StepMetrics,
+        metrics: StepMetrics | None,
     ) -> None:
+        """One micro-batch's forward and backward; `metrics` None marks a padding pass (a sharded
+        rank with fewer micro-batches than the others), which runs the same ops at zero weight."""
         scored = self._score(batch, hyper)
         logits, logp = scored.scaled, scored.logprobs
         if epoch == 0:
@@ -156,7 +193,10 @@ class Learner:
             terms["kl"] = aggregate(kl, mask, hyper.lossAgg, norm)
             loss = loss + hyper.klCoef * terms["kl"]
         terms["loss"] = loss
-        loss.backward()
+        if metrics is None:
+            (loss * 0.0).backward()
+            return
+        (loss * self.sync.loss_scale).backward()
         with torch.no_grad():
             metrics.losses(terms)
             metrics.every_epoch({
@@ -176,3 +216,13 @@ class Learner:
                 if kl is not None:
                     first["kl"] = kl.detach()[selected]
                 metrics.first_epoch(first)
+
+
+def padding_sample(pad_token_id: int) -> TrainSample:
+    """A two-token sample with one trained token, run at zero weight by a padding pass."""
+    return TrainSample(tokens=[pad_token_id, pad_token_id], prompt_length=1, loss_mask=[0, 1], logprobs=[0.0, 0.0], advantages=[0.0, 0.0])
+
+
+def _clear_grads(params: list[torch.nn.Parameter]) -> None:
+    for p in params:
+        p.grad = None

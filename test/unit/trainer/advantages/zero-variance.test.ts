@@ -62,8 +62,14 @@ describe('input validation', () => {
           [{ rolloutId: 'a', groupId: 'g', reward: 1, samples: [{ sampleId: 's', lossMask: [1] }, { sampleId: 's', lossMask: [1] }] }],
           options, 'token-mean',
         ),
-      /sample s appears twice/,
+      /sample s appears twice in rollout a/,
     );
+    // Two proxies (proxy.urls) number their calls alike: the same sample id in two rollouts is two samples.
+    const twoProxies = computeAdvantages(
+      [{ rolloutId: 'a', groupId: 'g', reward: 1, samples: [{ sampleId: '1', lossMask: [1] }] }, { rolloutId: 'b', groupId: 'g', reward: 0, samples: [{ sampleId: '1', lossMask: [1] }] }],
+      options, 'token-mean',
+    );
+    assert.deepEqual(twoProxies.samples.map((s) => [s.rolloutId, s.sampleId, s.advantage > 0]), [['a', '1', true], ['b', '1', false]]);
   });
 
   it('parses options strictly with documented defaults', () => {

@@ -38,7 +38,7 @@ test('combinations that cannot work name the key to change', () => {
     'learner.publish: needs learner.type: worker (the debug learner trains no weights to publish)',
   ]);
   assert.deepEqual(problems(`proxy: { engine: { kind: sglang } }\n${PUBLISH}`), ['learner.publish.method: vllm-lora pushes weights to vllm, but proxy.engine.kind is sglang']);
-  assert.deepEqual(problems(`proxy: { url: 'http://proxy:8787' }\n${PUBLISH}`), ['learner.publish.engineUrls: required with proxy.url: the trainer does not know the engines behind that proxy']);
+  assert.deepEqual(problems(`proxy: { url: 'http://proxy:8787' }\n${PUBLISH}`), ['learner.publish.engineUrls: required with proxy.url or proxy.urls: the trainer does not know the engines behind those proxies']);
   assert.match(problems(`rollout: { model: Qwen/Qwen2.5-0.5B-Instruct }\n${PUBLISH}`)[0] ?? '', /^rollout\.model: with vllm-lora workflows must send the adapter name "policy"/);
   assert.match(problems('learner: { type: worker, colocated: false, publish: { method: vllm-lora, dir: w, loraName: "a b" } }\n')[0] ?? '', /^learner\.publish\.loraName: /);
 });
@@ -48,7 +48,7 @@ test('sglang-lora needs chat mode and a "<base>:<adapter>" model', () => {
   assert.deepEqual(problems(`proxy: { engine: { kind: sglang } }\n${sglang}`).map((p) => p.split(':')[0]), ['proxy.engine.mode']);
   assert.doesNotThrow(() => load(`proxy: { engine: { kind: sglang, mode: chat } }\nrollout: { model: 'Qwen/Qwen3-8B:pol' }\n${sglang}`));
   assert.match(problems(`proxy: { engine: { kind: sglang, mode: chat } }\nrollout: { model: Qwen/Qwen3-8B }\n${sglang}`)[0] ?? '', /^rollout\.model: with sglang-lora the model must be "<served base model>:pol"/);
-  assert.match(problems(`proxy: { url: 'http://p:1', engine: { kind: sglang } }\n${sglang.replace('loraName: pol', 'loraName: pol, engineUrls: ["http://e:1"]')}`)[0] ?? '', /^rollout\.model: required with sglang-lora and proxy.url/);
+  assert.match(problems(`proxy: { url: 'http://p:1', engine: { kind: sglang } }\n${sglang.replace('loraName: pol', 'loraName: pol, engineUrls: ["http://e:1"]')}`)[0] ?? '', /^rollout\.model: required with sglang-lora and proxy.url or proxy.urls/);
 });
 
 test('workflows send the adapter name for LoRA methods and the engine model otherwise', () => {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { configRows } from '../../../../src/docs/schema-doc.ts';
 import { renderConfigDoc } from '../../../../trainer/config/config-doc.ts';
 import { CONFIG_FILE_RELATIVE } from '../../../../trainer/config/config-paths.ts';
+import { externalProxyUrls } from '../../../../trainer/config/proxy-section.ts';
 import { TrainerConfigSchema } from '../../../../trainer/config/trainer-config.ts';
 import { ConfigError, loadTrainerConfig } from '../../../../trainer/config/load-trainer-config.ts';
 
@@ -139,4 +140,25 @@ test('every configuration key documented as a path is one the loader makes absol
     .map((row) => row.path.replace(/ \(type: "[^"]+"\)/g, ''));
   for (const key of documented) assert.ok((CONFIG_FILE_RELATIVE as readonly string[]).includes(key), `${key} is a path relative to the config file; add it to config-paths.ts`);
   assert.ok(documented.length >= 5);
+});
+
+test('proxy.urls: several proxies as root URLs; a bad list names the entry and what is wrong', () => {
+  const { config } = loadTrainerConfig(write('proxies.yaml', `${minimal}proxy: { urls: ['http://10.0.0.2:8787/v1', 'http://10.0.0.3:8787/'] }\n`), {}, {});
+  assert.deepEqual(externalProxyUrls(config.proxy), ['http://10.0.0.2:8787', 'http://10.0.0.3:8787']);
+  assert.deepEqual(externalProxyUrls(loadTrainerConfig(write('one-proxy.yaml', `${minimal}proxy: { url: 'http://10.0.0.2:8787/v1' }\n`), {}, {}).config.proxy), ['http://10.0.0.2:8787']);
+  assert.deepEqual(externalProxyUrls(loadTrainerConfig(write('embedded.yaml', minimal), {}, {}).config.proxy), [], 'the embedded proxy stays the default');
+  const cases = [
+    ['{ urls: [] }', /^proxy\.urls: list at least one proxy/],
+    ['{ urls: [not-a-url] }', /^proxy\.urls\.0: expected the http\(s\) URL of a running proxy/],
+    ["{ urls: ['http://a:1', 'ftp://b:1'] }", /^proxy\.urls\.1: expected the http\(s\) URL of a running proxy/],
+    ["{ urls: 'http://a:1' }", /^proxy\.urls: .*expected array/],
+    ["{ urls: ['http://a:1', 'http://b:1', 'http://a:1/v1/'] }", /^proxy\.urls\.2: http:\/\/a:1\/v1\/ is listed twice \(as proxy\.urls\[0\]\)/],
+    ["{ url: 'http://a:1', urls: ['http://b:1'] }", /^proxy\.urls: give proxy\.url \(one proxy\) or proxy\.urls \(several\), not both/],
+  ] as const;
+  for (const [proxy, problem] of cases) {
+    const bad = write('bad-proxies.yaml', `${minimal}proxy: ${proxy}\n`);
+    assert.throws(() => loadTrainerConfig(bad, {}, {}), (e: unknown) => e instanceof ConfigError && e.problems.length === 1 && problem.test(e.problems[0] ?? ''), proxy);
+  }
+  const publish = "proxy: { urls: ['http://a:1', 'http://b:1'] }\nlearner: { type: worker, colocated: false, publish: { method: vllm-lora, dir: w } }\n";
+  assert.throws(() => loadTrainerConfig(write('publish-proxies.yaml', `${minimal}${publish}`), {}, {}), /learner\.publish\.engineUrls: required with proxy\.url or proxy\.urls/);
 });

@@ -26,8 +26,9 @@ from typing import Callable
 import torch
 
 from ..sequence import ErrorEvent, Sequence
-from .decode_graphs import DecodeGraphs
+from .decode_graphs import DecodeGraphs, decode_forward
 from .kv_cache import BLOCK_SIZE, CacheEntry, KvCache, bytes_per_token
+from .fused_lm import FusedLM
 from .model import AttentionPlan, CausalLM
 from .policy import NativePolicy
 
@@ -35,7 +36,7 @@ log = logging.getLogger("rollcall_worker.generation")
 
 
 class CachedBatcher:
-    def __init__(self, model: Callable[[], CausalLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
+    def __init__(self, model: Callable[[], CausalLM | FusedLM], cache: KvCache, pad_token_id: int, max_num_seqs: int, max_batch_tokens: int,
                  graphs: DecodeGraphs | None = None) -> None:
         self._model = model
         self._graphs = graphs
@@ -82,18 +83,43 @@ class CachedBatcher:
         """`[B, V]` next-token logits of each sequence of `batch`, in order."""
         new = [i for i, s in enumerate(batch) if self._entries[id(s)].cached == 0]
         running = [i for i, s in enumerate(batch) if self._entries[id(s)].cached > 0]
-        parts: dict[int, torch.Tensor] = {}
-        if new:
-            parts.update(zip(new, self._prefill([batch[i] for i in new])))
-        if running:
-            parts.update(zip(running, self._decode([batch[i] for i in running])))
         self.forward_count += 1
-        return torch.stack([parts[i] for i in range(len(batch))])
+        if not new:
+            return self._decode(batch)  # the steady state: no reordering needed
+        prefilled = self._prefill([batch[i] for i in new])
+        if not running:
+            return prefilled
+        decoded = self._decode([batch[i] for i in running])
+        logits = torch.empty((len(batch), prefilled.shape[1]), dtype=prefilled.dtype, device=prefilled.device)
+        logits[torch.tensor(new, device=logits.device)] = prefilled
+        logits[torch.tensor(running, device=logits.device)] = decoded
+        return logits
 
     def _rows(self, sequences: list[Sequence]) -> torch.Tensor:
         return torch.tensor([self._entries[id(s)].row for s in sequences], dtype=torch.long, device=self._cache.tables.device)
 
     def _prefill(self, sequences: list[Sequence]) -> torch.Tensor:
+        """Prefills each distinct prompt once; a sequence whose prompt another one of this step
+        has (the n choices of a request, the first turns of a GRPO group's rollouts) gets a copy
+        of its keys/values and the same next-token logits (its own generator samples from them)."""
+        index: dict[tuple[int, ...], int] = {}
+        distinct: list[Sequence] = []
+        source = []
+        for sequence in sequences:
+            key = tuple(sequence.prompt_ids)
+            if key not in index:
+                index[key] = len(distinct)
+                distinct.append(sequence)
+            source.append(index[key])
+        logits = self._prefill_distinct(distinct)
+        copies = [(distinct[j], sequence) for j, sequence in zip(source, sequences) if distinct[j] is not sequence]
+        if copies:
+            self._copy_prompts(copies)
+        for sequence in sequences:
+            self._entries[id(sequence)].cached = len(sequence.prompt_ids)
+        return logits[torch.tensor(source, device=logits.device)]
+
+    def _prefill_distinct(self, sequences: list[Sequence]) -> torch.Tensor:
         device = self._cache.tables.device
         width = max(len(s.prompt_ids) for s in sequences)
         ids = torch.full((len(sequences), width), self._pad, dtype=torch.long)
@@ -105,28 +131,32 @@ class CachedBatcher:
         positions = mask.cumsum(dim=1) - 1  # −1 on the left padding: the cache's scratch slot
         plan = AttentionPlan.padded(mask)
         plan.cache, plan.write_slots = self._cache, self._cache.slots(self._rows(sequences), positions)
-        logits = self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
-        for sequence in sequences:
-            self._entries[id(sequence)].cached = len(sequence.prompt_ids)
-        return logits
+        return self._model()(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
+
+    def _copy_prompts(self, pairs: list[tuple[Sequence, Sequence]]) -> None:
+        device = self._cache.tables.device
+        width = max(len(src.prompt_ids) for src, _ in pairs)
+        span = torch.arange(width, device=device).unsqueeze(0)
+        lengths = torch.tensor([[len(src.prompt_ids)] for src, _ in pairs], device=device)
+        positions = torch.where(span < lengths, span, torch.full_like(span, -1))  # past a prompt's end: scratch → scratch
+        sources = self._cache.slots(self._rows([src for src, _ in pairs]), positions)
+        targets = self._cache.slots(self._rows([dst for _, dst in pairs]), positions)
+        self._cache.copy(sources.reshape(-1), targets.reshape(-1))
 
     def _decode(self, sequences: list[Sequence]) -> torch.Tensor:
-        device = self._cache.tables.device
+        """One token per sequence. The host sends one `[3, B]` tensor (last token, its position,
+        cache row); slots and mask are computed on the device (`decode_forward`), inside the CUDA
+        graph when there is one, so a step costs the same few launches at any batch size."""
         entries = [self._entries[id(s)] for s in sequences]
-        last = torch.tensor([[s.output_ids[-1]] for s in sequences], dtype=torch.long).to(device)
-        position = torch.tensor([[e.cached] for e in entries], dtype=torch.long).to(device)
-        span = torch.arange(max(e.cached for e in entries) + 1, device=device).unsqueeze(0)
-        rows = self._rows(sequences)
-        allowed = (span <= position)[:, None, None, :]
-        write_slots = self._cache.slots(rows, position)
-        read_slots = self._cache.slots(rows, span.expand(len(sequences), -1))
+        inputs = [[s.output_ids[-1] for s in sequences], [e.cached for e in entries], [e.row for e in entries]]
+        width = max(e.cached for e in entries) + 1
         model = self._model()
         logits = None
         if self._graphs is not None:
-            logits = self._graphs.run(model, last, position, write_slots, read_slots, allowed)
+            logits = self._graphs.run(model, inputs, width)
         if logits is None:
-            plan = AttentionPlan(allowed=allowed, cache=self._cache, write_slots=write_slots, read_slots=read_slots)
-            logits = model(last, position, plan, keep_last=1)[:, -1, :]
+            device = self._cache.tables.device
+            logits = decode_forward(model, self._cache, torch.tensor(inputs, dtype=torch.long).to(device), width)
         for entry in entries:
             entry.cached += 1
         return logits

@@ -4,9 +4,11 @@ A decode step moves one token per sequence, so on a GPU its time is mostly the C
 ~40 kernels per layer. A CUDA graph records those launches once and replays them with one call
 (PyTorch's `torch.cuda.CUDAGraph`; the technique vLLM and gpt-fast use for decode). Graphs need
 fixed shapes and addresses, so each is captured for a batch bucket × context bucket: the running
-batch is padded up to the next bucket (padding rows write to the cache's scratch slot and attend
-to it alone), and the gathered context up to the next multiple of `CONTEXT_STEP` (extra columns
-masked out). Inputs are copied into the graph's own buffers before each replay; the weights (the
+batch is padded up to the next bucket (padding rows have position −1: they write to the cache's
+scratch slot and attend to it alone), and the gathered context up to the next multiple of
+`CONTEXT_STEP` (extra columns masked out). The step's inputs — one `[3, B]` tensor of tokens,
+positions and cache rows — are copied into the graph's buffer before each replay; the cache slots
+and the attention mask are computed inside the graph (`decode_forward`). The weights (the
 generation twin, updated in place), the KV cache and the block table have fixed addresses.
 
 Captured lazily, at most `MAX_GRAPHS`, sharing one memory pool (replays never overlap and their
@@ -23,6 +25,7 @@ from typing import Any, Callable
 import torch
 
 from .kv_cache import KvCache
+from .fused_lm import FusedLM
 from .model import AttentionPlan, CausalLM
 
 log = logging.getLogger("rollcall_worker.generation")
@@ -37,13 +40,27 @@ Recorder = Callable[[Callable[[], torch.Tensor]], tuple[Callable[[], Any], torch
 
 @dataclass
 class _Graph:
-    ids: torch.Tensor
-    positions: torch.Tensor
-    write_slots: torch.Tensor
-    read_slots: torch.Tensor
-    allowed: torch.Tensor
+    inputs: torch.Tensor
+    """`[3, batch]`: last token, its position (−1 on padding rows), cache row."""
     replay: Callable[[], Any] | None = None
     logits: torch.Tensor | None = None
+
+
+def decode_forward(model: CausalLM | FusedLM, cache: KvCache, inputs: torch.Tensor, width: int) -> torch.Tensor:
+    """Next-token logits `[B, V]` of a decode step. `inputs` `[3, B]` (device): each row's last
+    token, its position (its cached length; −1 = a padding row) and its cache row; `width`: the
+    context columns to gather (at least the longest position + 1)."""
+    ids, positions, rows = inputs[0].unsqueeze(1), inputs[1].unsqueeze(1), inputs[2]
+    span = torch.arange(width, device=inputs.device).unsqueeze(0)
+    # A padding row reads column 0 alone, pointed at the scratch slot: no row softmaxes over nothing.
+    visible = (span <= positions) | (span == 0)
+    read_positions = span.expand(inputs.shape[1], width).masked_fill(positions < 0, -1)
+    # An additive mask in the cache's dtype, built once per step: SDPA would otherwise convert a
+    # boolean mask in every layer (the same 0 / −inf values).
+    mask = torch.zeros(visible.shape, dtype=cache.dtype, device=inputs.device).masked_fill(~visible, float("-inf"))
+    plan = AttentionPlan(allowed=mask[:, None, None, :], cache=cache, write_slots=cache.slots(rows, positions),
+                         read_slots=cache.slots(rows, read_positions))
+    return model(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
 
 
 def bucket(rows: int, width: int) -> tuple[int, int]:
@@ -62,10 +79,10 @@ class DecodeGraphs:
         self._pool: Any = None
         self.enabled = True
 
-    def run(self, model: CausalLM, ids: torch.Tensor, positions: torch.Tensor, write_slots: torch.Tensor,
-            read_slots: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor | None:
-        """Decode logits `[B, V]` by replaying the bucket's graph, or None (run it eagerly)."""
-        rows, width = read_slots.shape
+    def run(self, model: CausalLM | FusedLM, inputs: list[list[int]], width: int) -> torch.Tensor | None:
+        """Decode logits `[B, V]` by replaying the bucket's graph, or None (run it eagerly).
+        `inputs`: the host's `[3, B]` lists of tokens, positions and cache rows."""
+        rows = len(inputs[0])
         key = bucket(rows, width)
         graph = self._graphs.get(key)
         if graph is None:
@@ -74,34 +91,19 @@ class DecodeGraphs:
             graph = self._capture(model, *key)
             if graph is None:
                 return None
-        scratch = self._cache.scratch
-        graph.ids[:rows].copy_(ids)
-        graph.positions[:rows].copy_(positions)
-        graph.write_slots.fill_(scratch)
-        graph.write_slots[:rows].copy_(write_slots)
-        graph.read_slots.fill_(scratch)
-        graph.read_slots[:rows, :width].copy_(read_slots)
-        graph.allowed.zero_()
-        graph.allowed[:rows, :, :, :width].copy_(allowed)
-        graph.allowed[rows:, :, :, 0] = True
+        padding = key[0] - rows
+        padded = [inputs[0] + [0] * padding, inputs[1] + [-1] * padding, inputs[2] + [0] * padding]
+        graph.inputs.copy_(torch.tensor(padded, dtype=torch.long))
         assert graph.replay is not None and graph.logits is not None
         graph.replay()
         return graph.logits[:rows]
 
-    def _capture(self, model: CausalLM, rows: int, width: int) -> _Graph | None:
-        device = self._cache.keys.device
-        scratch = self._cache.scratch
-        graph = _Graph(
-            ids=torch.zeros((rows, 1), dtype=torch.long, device=device),
-            positions=torch.zeros((rows, 1), dtype=torch.long, device=device),
-            write_slots=torch.full((rows, 1), scratch, dtype=torch.long, device=device),
-            read_slots=torch.full((rows, width), scratch, dtype=torch.long, device=device),
-            allowed=torch.zeros((rows, 1, 1, width), dtype=torch.bool, device=device),
-        )
-        graph.allowed[:, :, :, 0] = True
-        plan = AttentionPlan(allowed=graph.allowed, cache=self._cache, write_slots=graph.write_slots, read_slots=graph.read_slots)
+    def _capture(self, model: CausalLM | FusedLM, rows: int, width: int) -> _Graph | None:
+        inputs = torch.zeros((3, rows), dtype=torch.long, device=self._cache.keys.device)
+        inputs[1] = -1  # all padding until a replay fills it
+        graph = _Graph(inputs=inputs)
         try:
-            graph.replay, graph.logits = self._record(lambda: model(graph.ids, graph.positions, plan, keep_last=1)[:, -1, :])
+            graph.replay, graph.logits = self._record(lambda: decode_forward(model, self._cache, inputs, width))
         except Exception:  # noqa: BLE001 — graphs are an optimisation: fall back to eager steps
             log.warning("CUDA graph capture failed for batch %d × context %d; decoding eagerly from now on", rows, width, exc_info=True)
             self.enabled = False

@@ -92,8 +92,15 @@ class KvCache:
         """Stores keys/values `[B, Hkv, T, D]` at `slots` `[B, T]`."""
         flat = slots.reshape(-1)
         heads, dim = keys.shape[1], keys.shape[3]
-        self.keys[layer].index_copy_(0, flat, keys.transpose(1, 2).reshape(-1, heads, dim).to(self.dtype))
-        self.values[layer].index_copy_(0, flat, values.transpose(1, 2).reshape(-1, heads, dim).to(self.dtype))
+        # Cast and lay out token-major in one copy (a reshape of the transposed view would copy first).
+        for store, new in ((self.keys, keys), (self.values, values)):
+            rows = new.transpose(1, 2).to(self.dtype, memory_format=torch.contiguous_format)
+            store[layer].index_copy_(0, flat, rows.reshape(-1, heads, dim))
+
+    def copy(self, sources: torch.Tensor, targets: torch.Tensor) -> None:
+        """Copies every layer's keys/values from slots `sources` to slots `targets` (`[N]` each)."""
+        self.keys[:, targets] = self.keys[:, sources]
+        self.values[:, targets] = self.values[:, sources]
 
     def read(self, layer: int, slots: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Keys and values `[B, Hkv, L, D]` of `slots` `[B, L]`."""

@@ -81,7 +81,8 @@ def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tenso
 
 def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tensor, group: int) -> torch.Tensor:
     """Softmax attention of q `[B, H, Tq, D]` over k/v `[B, Hkv, Tk, D]`; `allowed` `[B, 1, Tq, Tk]`
-    (True = may attend; every query row allows at least one key, so no row is all −inf).
+    (True = may attend, or an additive mask of 0 / −inf; every query row allows at least one key,
+    so no row is all −inf).
 
     One query per sequence (decode): the `group` query heads sharing a key/value head are laid
     along the query axis, so no copy of k/v per head is made. Otherwise k/v are repeated per head,
@@ -102,9 +103,12 @@ def _sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tens
     if HAS_SDPA:
         return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
     # torch < 2.0 has no fused kernel: the same computation spelled out. The scale goes on q, not
-    # on the [B, H, Tq, Tk] scores, and the mask is filled in place: on a CPU the passes over the
+    # on the [B, H, Tq, Tk] scores, and the mask is applied in place: on a CPU the passes over the
     # scores dominate (a learner step of the quickstart's policy, 16 × 470 tokens: 1.4–1.6× faster),
     # and for head_dim 64 or 256 the scale is a power of two, so the result is bit for bit the same.
     scores = torch.matmul(q * (1.0 / math.sqrt(q.shape[-1])), k.transpose(-1, -2))
-    scores.masked_fill_(~allowed, float("-inf"))
+    if allowed.dtype == torch.bool:
+        scores.masked_fill_(~allowed, float("-inf"))
+    else:
+        scores += allowed
     return torch.matmul(scores.softmax(dim=-1).to(v.dtype), v)

@@ -32,7 +32,8 @@ class KvStore(Protocol):
 class AttentionPlan:
     """How the tokens of one forward attend.
 
-    `allowed` `[B, 1, Tq, Tk]`: which keys each query may see. Without a cache the keys are the
+    `allowed` `[B, 1, Tq, Tk]`: which keys each query may see (boolean, or an additive 0 / −inf
+    mask). Without a cache the keys are the
     forward's own tokens. With one, each new token's key/value is first written at its slot
     (`write_slots` `[B, Tq]`, padding pointed at a scratch slot); then, when `read_slots` `[B, Tk]`
     is given, keys/values are gathered from those slots (decode), otherwise the forward's own
@@ -81,13 +82,19 @@ class Attention(nn.Module):
             q, k = self.q_norm(q), self.k_norm(k)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         q, k = rotate(q, cos, sin), rotate(k, cos, sin)
-        if plan.cache is not None:
-            assert plan.write_slots is not None, "a cached forward writes its tokens"
-            plan.cache.write(self.layer, k, v, plan.write_slots)
-            if plan.read_slots is not None:
-                k, v = plan.cache.read(self.layer, plan.read_slots)
-        out = attend(q, k, v, plan.allowed, self.heads // self.kv_heads)
+        out = attend_planned(self.layer, q, k, v, plan, self.heads // self.kv_heads)
         return self.o_proj(out.transpose(1, 2).reshape(batch, width, self.heads * self.head_dim))
+
+
+def attend_planned(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, plan: AttentionPlan, group: int) -> torch.Tensor:
+    """Attention of q `[B, H, T, D]` as `plan` says: the new keys/values k, v `[B, Hkv, T, D]`
+    written into the cache first when there is one, then read back by slot for a decode."""
+    if plan.cache is not None:
+        assert plan.write_slots is not None, "a cached forward writes its tokens"
+        plan.cache.write(layer, k, v, plan.write_slots)
+        if plan.read_slots is not None:
+            k, v = plan.cache.read(layer, plan.read_slots)
+    return attend(q, k, v, plan.allowed, group)
 
 
 class DecoderLayer(nn.Module):
@@ -112,6 +119,10 @@ class Backbone(nn.Module):
 
 
 class CausalLM(nn.Module):
+    _no_split_modules = ["DecoderLayer"]
+    """What Hugging Face models call their layers that never split across devices: FSDP2 shards
+    each on its own (distributed/fsdp2.py), so a rank gathers one layer's weights at a time."""
+
     def __init__(self, config: ModelConfig, device: torch.device | None = None) -> None:
         super().__init__()
         self.config = config

@@ -19,7 +19,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..model_loading import disable_cudnn_attention
 from .config import ModelConfig
+from .fused_lm import FusedLM
 from .generation_weights import GenerationWeights
 from .lora import LoraSettings, adapters_disabled, apply_lora, load_adapter, save_adapter
 from .model import AttentionPlan, CausalLM
@@ -41,6 +43,8 @@ class NativePolicy:
         max_model_len: int | None,
         gradient_checkpointing: bool,
     ) -> None:
+        if device.type == "cuda":
+            disable_cudnn_attention()  # per-shape plans would cost ~15 ms at every decode step's new length
         self.name = model_path
         self.folder = Path(model_path)
         self.device = device
@@ -63,10 +67,16 @@ class NativePolicy:
         if lora is None and master_dtype != compute_dtype and device.type == "cuda":
             self._generation = GenerationWeights(self.lm, compute_dtype)
 
-    def generation_model(self) -> CausalLM:
-        """The model generation runs: the trained one, or its twin with projection weights in the
-        compute dtype (`generation_weights.py`), kept in step with it."""
+    def generation_model(self) -> CausalLM | FusedLM:
+        """The model generation runs: the trained one, or its fused twin with weights in the compute
+        dtype (`generation_weights.py`), kept in step with it."""
         return self._generation.current() if self._generation is not None else self.lm
+
+    def drop_generation_weights(self) -> None:
+        """For a policy that only trains (FSDP2's sharded model; its whole serving copy generates):
+        frees the compute-dtype projection copies, which also held on to the whole master weights
+        that sharding replaces."""
+        self._generation = None
 
     @property
     def module(self) -> nn.Module:
