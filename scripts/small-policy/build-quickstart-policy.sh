@@ -5,7 +5,7 @@
 # Builds three candidates at once in WORK (default: a new temporary folder): the same problems,
 # tokenizer and shape (hidden 192, 4 layers, 1.8M parameters, 7 MB: fast on a CPU), warmed up by
 # SFT on demonstrations with different shares of bad habits (no print(), answering before the
-# tool's result) and for different lengths, then evaluated in the real tool loop. pick_policy.py
+# tool's result), then evaluated in the real tool loop. pick_policy.py
 # copies the one to ship to OUT/model and writes OUT/summary.json (every candidate's numbers and
 # log tail, which was chosen and why): OUT holds nothing else, so it fits what the device tool
 # brings back. About 4 minutes on one H200.
@@ -26,12 +26,16 @@ python3 "$here/problems.py" >"$work/problems-check.txt"
 python3 "$here/demos.py" >"$work/demos-check.txt"
 export PYTHONUNBUFFERED=1
 common="--n-eval 200 --time-budget-s 170 --hidden 192 --layers 4 --heads 3 --kv-heads 1"
-habits="--flaw-weights 0.5,0.4,0.1"
-names=(habits60 habits50-sft1000 mixed40-sft600)
+# Habits only (no wrong operators), and a guess after skipping the result rarely right: the
+# demonstrations themselves then succeed 0.53 / 0.49 / 0.43 of the time (the first policy's, at
+# flaw share 0.4 with the default mix: 0.71, sampled 0.52-0.66 on new problems). Same-turn answers
+# outnumber forgotten print()s, so that greedy decoding still writes print() and waits.
+habits="--flaw-weights 0.4,0.6,0 --guess-right 0.1 --recover 0.1 --steps 2500"
+names=(habits55 habits60 habits65)
 flags=(
-  "--steps 2500 --flaw-share 0.6 $habits"
-  "--steps 1000 --flaw-share 0.5 $habits"
-  "--steps 600 --flaw-share 0.4"
+  "--flaw-share 0.55 $habits"
+  "--flaw-share 0.6 $habits"
+  "--flaw-share 0.65 $habits"
 )
 : >"$work/flags.txt"
 pids=()
