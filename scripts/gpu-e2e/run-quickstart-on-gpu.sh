@@ -19,6 +19,6 @@ tail -5 "$out/quickstart.log"
 run_dir="$(ls -d "$work/runs/quickstart"/*/ | head -1)"
 cp "$run_dir/metrics.jsonl" "$out/metrics.jsonl"
 python3 scripts/gpu-e2e/plot_curve.py "$out/metrics.jsonl" "$out/reward-curve.svg" "rollcall quickstart --device cuda (H200): train reward and held-out success" reward
-python3 scripts/gpu-e2e/summarize_run.py "$out/metrics.jsonl" 1.0 >"$out/summary.json"
+python3 scripts/gpu-e2e/summarize_run.py "$out/metrics.jsonl" 1.2 >"$out/summary.json"
 tail -c 100000 "$run_dir/worker.log" >"$out/worker.log.tail" || true
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv >"$out/gpu.csv" || true

@@ -2,31 +2,40 @@
 # The quickstart's small policy (examples/quickstart/small-policy/), built on a GPU machine that has
 # transformers and tokenizers:
 #   scripts/small-policy/build-quickstart-policy.sh OUT [WORK]
-# Builds three candidates at once in WORK (default: a new temporary folder): same problems and
-# tokenizer, different widths and flawed demos, each warmed up by SFT and then evaluated in the real
-# tool loop. pick_policy.py copies the one to ship to OUT/model and writes OUT/summary.json (every
-# candidate's numbers and log tail, which was chosen and why): OUT holds nothing else, so it fits
-# what the device tool brings back. About 4 minutes on one H200.
+# Builds three candidates at once in WORK (default: a new temporary folder): the same problems,
+# tokenizer and shape (hidden 192, 4 layers, 1.8M parameters, 7 MB: fast on a CPU), warmed up by
+# SFT on demonstrations with different shares of bad habits (no print(), answering before the
+# tool's result), then evaluated in the real tool loop. pick_policy.py
+# copies the one to ship to OUT/model and writes OUT/summary.json (every candidate's numbers and
+# log tail, which was chosen and why): OUT holds nothing else, so it fits what the device tool
+# brings back. About 4 minutes on one H200.
 #
-# Candidates, in order of preference (the first whose held-out success at T=1 is in 0.3–0.5 wins):
-# flaws that are mostly habits (no print(), answering before the tool's result), which GRPO removes
-# within a few steps, are preferred to wrong operators, which take longer to unlearn; 256 wide
-# (≈2.9M parameters, ≈11 MB in fp32) before 320 wide (≈4.6M, saved in bf16 to stay under 16 MB).
+# The quickstart trains and validates on new problems of the warm-up's templates and number
+# ranges: the shipped policy should solve 0.3–0.5 of them sampled at temperature 1 (its habits and
+# an unfinished warm-up) while solving nearly all greedily (it knows the task), so that GRPO shows
+# in minutes on a CPU. Measured with the first quickstart policy (greedy 1.0, sampled 0.52–0.64 on
+# those problems): 0.52 → 0.91 after 8 steps on the 2-core CPU.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:?usage: build-quickstart-policy.sh OUT [WORK]}"
 work="${2:-$(mktemp -d /tmp/quickstart-policy.XXXXXX)}"
 mkdir -p "$out" "$work"
+# demos.py imports the math agent, which imports the rollcall Python package
+export PYTHONPATH="$here/../../adapters/python${PYTHONPATH:+:$PYTHONPATH}"
 python3 "$here/problems.py" >"$work/problems-check.txt"
 python3 "$here/demos.py" >"$work/demos-check.txt"
 export PYTHONUNBUFFERED=1
-common="--n-eval 200 --time-budget-s 170 --steps 3000"
-h256="--hidden 256 --layers 4 --heads 4 --kv-heads 2"
-names=(h256-habits h256-mixed h320-habits)
+common="--n-eval 200 --time-budget-s 170 --hidden 192 --layers 4 --heads 3 --kv-heads 1"
+# Habits only (no wrong operators), and a guess after skipping the result rarely right: the
+# demonstrations themselves then succeed 0.53 / 0.49 / 0.43 of the time (the first policy's, at
+# flaw share 0.4 with the default mix: 0.71, sampled 0.52-0.66 on new problems). Same-turn answers
+# outnumber forgotten print()s, so that greedy decoding still writes print() and waits.
+habits="--flaw-weights 0.4,0.6,0 --guess-right 0.1 --recover 0.1 --steps 2500"
+names=(habits55 habits60 habits65)
 flags=(
-  "$h256 --flaw-share 0.5 --flaw-weights 0.5,0.4,0.1"
-  "$h256 --flaw-share 0.4"
-  "--hidden 320 --layers 4 --heads 5 --kv-heads 1 --flaw-share 0.5 --flaw-weights 0.5,0.4,0.1 --save-dtype bf16"
+  "--flaw-share 0.55 $habits"
+  "--flaw-share 0.6 $habits"
+  "--flaw-share 0.65 $habits"
 )
 : >"$work/flags.txt"
 pids=()

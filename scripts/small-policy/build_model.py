@@ -2,7 +2,7 @@
 
     python3 scripts/small-policy/build_model.py --out DIR [--steps 2500] [--flaw-share 0.4] [--summary FILE]
         [--hidden 384 --layers 6 --heads 6 --kv-heads 2 --intermediate 1024] [--save-dtype fp32|bf16]
-        [--flaw-weights 0.4,0.3,0.3]
+        [--flaw-weights 0.4,0.3,0.3] [--guess-right 0.3] [--recover 0.25]
 
 Writes DIR/model (config.json + safetensors + tokenizer + chat template: loadable by the rollcall
 worker with --model DIR/model) and a JSON summary. Loss only on assistant tokens (spans found by
@@ -137,6 +137,8 @@ def main():
     ap.add_argument("--flaw-share", type=float, default=0.4)
     ap.add_argument("--flaw-weights", default="0.4,0.3,0.3",
                     help="how the flawed demos split into forgot_print, same_turn, wrong_op (demos.py FLAWS)")
+    ap.add_argument("--guess-right", type=float, default=0.3, help="share of the guesses of a demo that did not see the result that are right")
+    ap.add_argument("--recover", type=float, default=0.25, help="share of the forgot_print demos that retry with print()")
     ap.add_argument("--vocab", type=int, default=3072)
     ap.add_argument("--hidden", type=int, default=384)
     ap.add_argument("--layers", type=int, default=6)
@@ -160,7 +162,7 @@ def main():
     random.seed(args.seed); torch.manual_seed(args.seed)
     problems = make_set(args.n_train, "train", "train", args.seed)
     flaw_weights = tuple(float(w) for w in args.flaw_weights.split(","))
-    demos = make_demos(problems, args.flaw_share, args.seed, flaw_weights)
+    demos = make_demos(problems, args.flaw_share, args.seed, flaw_weights, args.guess_right, args.recover)
     folder = os.path.join(args.out, "model")
     tok = build([assistant_spans(d["messages"], [TOOL])[0] for d in demos[:5000]], folder, args.vocab)
     # the fast renderer equals transformers' apply_chat_template
@@ -246,7 +248,7 @@ def main():
         "eval": results,
         "model": {"params_M": round(n_params / 1e6, 2), "disk_MB": round(disk_bytes / 1e6, 2), "save_dtype": args.save_dtype, "hidden": args.hidden, "layers": args.layers, "heads": args.heads,
                   "kv_heads": config.num_key_value_heads, "intermediate": config.intermediate_size, "vocab": config.vocab_size, "folder": folder},
-        "data": {"n_train": len(data), "flaw_share": args.flaw_share, "flaw_weights": flaw_weights, "mean_tokens": sum(lens) / len(lens), "max_tokens": max(lens),
+        "data": {"n_train": len(data), "flaw_share": args.flaw_share, "flaw_weights": flaw_weights, "guess_right": args.guess_right, "recover": args.recover, "mean_tokens": sum(lens) / len(lens), "max_tokens": max(lens),
                  "flaws": {f: sum(d["flaw"] == f for d in demos) for f in ("clean", "forgot_print", "same_turn", "wrong_op")}},
         "train": {"steps": step, "batch": args.batch, "lr": args.lr, "seconds": round(train_s, 1), "step_ms": round(1000 * train_s / step, 1),
                   "loss_curve": losses, "final_loss": losses[-1][1] if losses else None},

@@ -68,8 +68,10 @@ def _call(code: str, k: int) -> dict:
 FINALS = ["The code printed @OUT, so the answer is \\boxed{@N}.", "So the answer is \\boxed{@N}.", "The result is @OUT. The answer is \\boxed{@N}."]
 
 
-def make_demo(problem: dict, rng: random.Random, flaw: str | None) -> dict:
-    """One demonstration; flaw is None (clean) or one of FLAWS."""
+def make_demo(problem: dict, rng: random.Random, flaw: str | None, guess_right: float = 0.3, recover: float = 0.25) -> dict:
+    """One demonstration; flaw is None (clean) or one of FLAWS. A demo that did not see the result
+    guesses the true answer with probability `guess_right`; one that forgot print() retries with it
+    with probability `recover`."""
     expr, truth = problem["expr"], problem["answer"]
     msgs = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": problem["question"]}]
     k = 0
@@ -88,7 +90,7 @@ def make_demo(problem: dict, rng: random.Random, flaw: str | None) -> dict:
     bad = wrong_expr(expr, rng)
     if flaw == "wrong_op" and bad is None:
         flaw = "forgot_print"
-    guess = fmt(eval(bad)) if bad is not None and rng.random() < 0.7 else str(truth)  # noqa: S307
+    guess = fmt(eval(bad)) if bad is not None and rng.random() < 1 - guess_right else str(truth)  # noqa: S307
     if flaw is None:
         tool_turn(f"print({expr})")
         final(str(eval(expr)), str(truth))  # noqa: S307
@@ -97,7 +99,7 @@ def make_demo(problem: dict, rng: random.Random, flaw: str | None) -> dict:
         final(str(eval(bad)), fmt(eval(bad)))  # noqa: S307
     elif flaw == "forgot_print":
         tool_turn(expr)
-        if rng.random() < 0.25:  # recovers
+        if rng.random() < recover:
             tool_turn(f"print({expr})", "Nothing was printed. I will print the result.")
             final(str(eval(expr)), str(truth))  # noqa: S307
         else:
@@ -110,9 +112,9 @@ def make_demo(problem: dict, rng: random.Random, flaw: str | None) -> dict:
     return {"messages": msgs, "flaw": flaw or "clean", "answer": truth, "template": problem["template"]}
 
 
-def make_demos(problems: list[dict], flaw_share: float, seed: int, flaw_weights=(0.4, 0.3, 0.3)) -> list[dict]:
+def make_demos(problems: list[dict], flaw_share: float, seed: int, flaw_weights=(0.4, 0.3, 0.3), guess_right: float = 0.3, recover: float = 0.25) -> list[dict]:
     rng = random.Random(seed)
-    return [make_demo(p, rng, rng.choices(FLAWS, flaw_weights)[0] if rng.random() < flaw_share else None) for p in problems]
+    return [make_demo(p, rng, rng.choices(FLAWS, flaw_weights)[0] if rng.random() < flaw_share else None, guess_right, recover) for p in problems]
 
 
 if __name__ == "__main__":
