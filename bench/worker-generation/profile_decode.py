@@ -1,10 +1,10 @@
-"""Where a decode step's time goes: torch.profiler over a few steps at batch 32, 0.5B shape, CUDA.
+"""Where a decode step's time goes: torch.profiler over a few steps, 0.5B shape, CUDA.
 
-    PYTHONPATH=trainer/worker:bench/worker-generation python3 bench/worker-generation/profile_decode.py --out profile.txt
+    PYTHONPATH=trainer/worker:bench/worker-generation python3 bench/worker-generation/profile_decode.py --out profile.txt [--batches 32,128]
 
-A random Qwen2-0.5B-shaped model (fp32 master weights, bf16 autocast: the worker's default), 32
-sequences of 256 prompt tokens admitted at once and stepped through the worker's scheduler
-in-process. For decode with CUDA graphs (the default) and eagerly: the mean wall time of a decode
+A random Qwen2-0.5B-shaped model (fp32 master weights, bf16 autocast: the worker's default), each
+batch's sequences of 256 prompt tokens admitted at once and stepped through the worker's scheduler
+in-process. For decode with CUDA graphs (the default), and eagerly at the first batch: the mean wall time of a decode
 step, then the top ops by self CUDA time and by self CPU time over a few profiled steps. The
 scheduler marks its phases (`generation.logits`, `generation.sample`, `generation.accept`).
 """
@@ -30,16 +30,16 @@ from rollcall_worker.sampling import SamplingParams, SeededDraws  # noqa: E402
 from rollcall_worker.sequence import Sequence  # noqa: E402
 from rollcall_worker.worker import build_worker  # noqa: E402
 
-BATCH, PROMPT, WARM_STEPS, TIMED_STEPS, PROFILED_STEPS, TOP = 32, 256, 8, 20, 5, 15
+PROMPT, WARM_STEPS, TIMED_STEPS, PROFILED_STEPS, TOP = 256, 8, 20, 5, 15
 
 
-def profile_variant(policy: NativePolicy, shape: str, graphs: bool) -> list[str]:
+def profile_variant(policy: NativePolicy, shape: str, batch_size: int, graphs: bool) -> list[str]:
     tokenizer = NumberTokenizer()
     max_tokens = WARM_STEPS + TIMED_STEPS + PROFILED_STEPS + 2
-    worker = build_worker(policy, tokenizer, "profile", max_num_seqs=BATCH, kv_cache_tokens=BATCH * (PROMPT + max_tokens + 16),
+    worker = build_worker(policy, tokenizer, "profile", max_num_seqs=batch_size, kv_cache_tokens=batch_size * (PROMPT + max_tokens + 16),
                           cuda_graphs=graphs)
     events: "queue.Queue" = queue.Queue()
-    batch = prompts(SHAPES[shape]["vocab_size"], BATCH, PROMPT, seed=3)
+    batch = prompts(SHAPES[shape]["vocab_size"], batch_size, PROMPT, seed=3)
     worker.scheduler.submit([Sequence(i, p, SamplingParams(max_tokens=max_tokens, ignore_eos=True), SeededDraws(i),
                                       TextTracker(tokenizer, p, True), events, frozenset()) for i, p in enumerate(batch)])
     scheduler = worker.scheduler
@@ -54,7 +54,7 @@ def profile_variant(policy: NativePolicy, shape: str, graphs: bool) -> list[str]
             scheduler.step()
     averages = prof.key_averages()
     cuda = policy.device.type == "cuda"
-    title = f"decode at batch {BATCH}, {'CUDA graphs' if graphs else 'eager'}: {step_ms:.2f} ms per step (mean of {TIMED_STEPS})"
+    title = f"decode at batch {batch_size}, {'CUDA graphs' if graphs else 'eager'}: {step_ms:.2f} ms per step (mean of {TIMED_STEPS})"
     return [f"== {title}; {PROFILED_STEPS} profiled steps",
             *([averages.table(sort_by="self_cuda_time_total", row_limit=TOP, max_name_column_width=60)] if cuda else []),
             averages.table(sort_by="self_cpu_time_total", row_limit=TOP, max_name_column_width=60)]
@@ -64,6 +64,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--shape", default="qwen2-0.5b", choices=sorted(SHAPES))
+    parser.add_argument("--batches", default="32", help="comma-separated batch sizes (default 32)")
     parser.add_argument("--device", default="cuda", help="cuda (CPU only to check the script: no graphs, no CUDA times)")
     args = parser.parse_args()
     device = torch.device(args.device)
@@ -73,8 +74,10 @@ def main() -> int:
         folder = write_random_checkpoint(Path(tmp) / args.shape, config_dict(shape.pop("model_type"), **shape), seed=0, dtype=torch.bfloat16)
         compute = torch.bfloat16 if device.type == "cuda" else torch.float32
         policy = NativePolicy(str(folder), device, compute, torch.float32, None, None, False)
-        for graphs in (True, False) if device.type == "cuda" else (False,):
-            lines += profile_variant(policy, args.shape, graphs)
+        batches = [int(b) for b in args.batches.split(",")]
+        variants = [(b, True) for b in batches] + [(batches[0], False)] if device.type == "cuda" else [(batches[0], False)]
+        for batch_size, graphs in variants:
+            lines += profile_variant(policy, args.shape, batch_size, graphs)
             args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
             print(next(line for line in lines if line.startswith("== ") and line in lines[-3:]), flush=True)
     return 0

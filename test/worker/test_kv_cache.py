@@ -133,7 +133,7 @@ def eager_recorder(forward):
 
 class DecodeGraphPaddingTest(unittest.TestCase):
     def test_bucket_padded_decode_keeps_every_sequence_exact(self) -> None:
-        # 3 then 4 running sequences padded to the 4-row bucket, contexts padded to 256 columns:
+        # 3 then 4 running sequences padded to the 4-row bucket, contexts padded to 64 columns:
         # padding rows must neither disturb real rows' cache nor their logprobs.
         policy = load_policy(random_folder("qwen3", seed=9, vocab_size=len(VOCAB)))
         worker = build_worker(policy, TOK, "t", kv_cache_tokens=1024)
@@ -149,10 +149,24 @@ class DecodeGraphPaddingTest(unittest.TestCase):
         scheduler.submit([late])
         while scheduler.pending:
             scheduler.step()
-        self.assertEqual(sorted(graphs._graphs), [(1, 256), (2, 256), (4, 256)])  # 3, 4, 3, 2, 1 running, bucketed
+        self.assertEqual(sorted(graphs._graphs), [(1, 64), (2, 64), (4, 64)])  # 3, 4, 3, 2, 1 running, bucketed
         for sequence in sequences + [late]:
             expected = full_forward_logprobs(policy, sequence)
             torch.testing.assert_close(torch.tensor(sequence.output_logprobs), expected, atol=2e-5, rtol=0)
+
+    def test_a_bucket_wider_than_the_longest_sequence_reads_only_its_blocks(self) -> None:
+        # A 40-token context holds 3 blocks of 16; the 64-column bucket must read those 3.
+        policy = load_policy(random_folder("qwen2", seed=4, vocab_size=len(VOCAB), max_position_embeddings=40))
+        worker = build_worker(policy, TOK, "t", kv_cache_tokens=256)
+        worker.scheduler.batcher._graphs = graphs = DecodeGraphs(worker.scheduler.batcher.cache, torch.float32, recorder=eager_recorder)
+        sequences = [make_sequence(i, PROMPTS[i], 40 - len(TOK.encode(PROMPTS[i], False)), seed=i) for i in range(2)]
+        worker.scheduler.submit(sequences)
+        while worker.scheduler.pending:
+            worker.scheduler.step()
+        self.assertEqual({width for _, width in graphs._graphs}, {64})
+        for sequence in sequences:
+            self.assertEqual(len(sequence.prompt_ids) + len(sequence.output_ids), 40)
+            torch.testing.assert_close(torch.tensor(sequence.output_logprobs), full_forward_logprobs(policy, sequence), atol=2e-5, rtol=0)
 
 
 if __name__ == "__main__":

@@ -104,14 +104,13 @@ def sample_tokens(
     logprobs_mode: str = "sampling",
 ) -> SampledStep:
     """Samples one token per row of `logits` `[B, V]` (any dtype; computed in fp32)."""
-    logits = logits.float()
     device = logits.device
     vocab = logits.size(1)
     # Per-row settings and uniforms travel to the device in one copy.
     host = torch.tensor([[1.0 if p.is_greedy else p.temperature for p in params], [float(p.is_greedy) for p in params],
                          [g.next_uniform() for g in generators]], dtype=torch.float32)
     temperature, greedy, uniform = host.to(device).unbind(0)
-    scaled = logits / temperature.unsqueeze(1)
+    scaled = logits / temperature.unsqueeze(1)  # fp32 (type promotion), in the same kernel as the cast
     full_logprobs = torch.log_softmax(scaled, dim=-1)
     truncating = any(0 < p.top_k < vocab or p.top_p < 1.0 for p in params)
     if truncating:
@@ -122,12 +121,14 @@ def sample_tokens(
         kept_logprobs = full_logprobs
     cumulative = kept_logprobs.exp().cumsum(dim=-1)
     target = (uniform * cumulative[:, -1]).unsqueeze(1)
-    drawn = torch.searchsorted(cumulative, target).squeeze(1).clamp(max=vocab - 1)
-    # A token truncation dropped has zero width in the cumulative sum, so it cannot be found;
-    # the guard only matters if rounding ever made the sum step back.
-    drawn_kept = kept_logprobs.gather(1, drawn.unsqueeze(1)).squeeze(1) > float("-inf")
-    drawn = torch.where(drawn_kept, drawn, kept_logprobs.argmax(dim=-1))
-    tokens = torch.where(greedy > 0, logits.argmax(dim=-1), drawn)
+    tokens = torch.searchsorted(cumulative, target).squeeze(1).clamp(max=vocab - 1)
+    if truncating:
+        # A token truncation dropped has zero width in the cumulative sum, so it cannot be found;
+        # the guard only matters if rounding ever made the sum step back.
+        drawn_kept = kept_logprobs.gather(1, tokens.unsqueeze(1)).squeeze(1) > float("-inf")
+        tokens = torch.where(drawn_kept, tokens, kept_logprobs.argmax(dim=-1))
+    if any(p.is_greedy for p in params):  # the argmax pass over the vocabulary only when a row needs it
+        tokens = torch.where(greedy > 0, logits.argmax(dim=-1), tokens)
     reported = full_logprobs if logprobs_mode == "sampling" else kept_logprobs
     chosen = reported.gather(1, tokens.unsqueeze(1)).squeeze(1)
     k = max((p.logprobs or 0) for p in params)

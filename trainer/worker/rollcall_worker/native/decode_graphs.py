@@ -5,11 +5,12 @@ A decode step moves one token per sequence, so on a GPU its time is mostly the C
 (PyTorch's `torch.cuda.CUDAGraph`; the technique vLLM and gpt-fast use for decode). Graphs need
 fixed shapes and addresses, so each is captured for a batch bucket × context bucket: the running
 batch is padded up to the next bucket (padding rows have position −1: they write to the cache's
-scratch slot and attend to it alone), and the gathered context up to the next multiple of
-`CONTEXT_STEP` (extra columns masked out). The step's inputs — one `[3, B]` tensor of tokens,
-positions and cache rows — are copied into the graph's buffer before each replay; the cache slots
-and the attention mask are computed inside the graph (`decode_forward`). The weights (the
-generation twin, updated in place), the KV cache and the block table have fixed addresses.
+scratch slot and attend to one column alone), and the context read up to the next multiple of
+`CONTEXT_STEP` (extra columns masked out; a finer step reads less but captures more graphs). The
+step's inputs — one `[3, B]` tensor of tokens, positions and cache rows — are copied into the
+graph's buffer before each replay; the cache slots and the attention mask are computed inside the
+graph (`decode_forward`). The weights (the generation twin, updated in place), the KV cache and the
+block table have fixed addresses.
 
 Captured lazily, at most `MAX_GRAPHS`, sharing one memory pool (replays never overlap and their
 outputs are consumed before the next). A failed capture turns graphs off for the process, with a
@@ -30,8 +31,8 @@ from .model import AttentionPlan, CausalLM
 
 log = logging.getLogger("rollcall_worker.generation")
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512)
-CONTEXT_STEP = 256
-MAX_GRAPHS = 48
+CONTEXT_STEP = 64
+MAX_GRAPHS = 96
 
 
 Recorder = Callable[[Callable[[], torch.Tensor]], tuple[Callable[[], Any], torch.Tensor]]
@@ -49,17 +50,17 @@ class _Graph:
 def decode_forward(model: CausalLM | FusedLM, cache: KvCache, inputs: torch.Tensor, width: int) -> torch.Tensor:
     """Next-token logits `[B, V]` of a decode step. `inputs` `[3, B]` (device): each row's last
     token, its position (its cached length; −1 = a padding row) and its cache row; `width`: the
-    context columns to gather (at least the longest position + 1)."""
+    context columns to read (at least the longest position + 1), rounded up to whole cache blocks."""
     ids, positions, rows = inputs[0].unsqueeze(1), inputs[1].unsqueeze(1), inputs[2]
-    span = torch.arange(width, device=inputs.device).unsqueeze(0)
-    # A padding row reads column 0 alone, pointed at the scratch slot: no row softmaxes over nothing.
+    count = min(cache.blocks_for(width), cache.max_blocks)  # a bucket may round past the longest sequence
+    span = torch.arange(count * cache.block_size, device=inputs.device).unsqueeze(0)
+    # A padding row (row 0's blocks: finite values) sees column 0 alone: no row softmaxes over nothing.
     visible = (span <= positions) | (span == 0)
-    read_positions = span.expand(inputs.shape[1], width).masked_fill(positions < 0, -1)
     # An additive mask in the cache's dtype, built once per step: SDPA would otherwise convert a
     # boolean mask in every layer (the same 0 / −inf values).
     mask = torch.zeros(visible.shape, dtype=cache.dtype, device=inputs.device).masked_fill(~visible, float("-inf"))
     plan = AttentionPlan(allowed=mask[:, None, None, :], cache=cache, write_slots=cache.slots(rows, positions),
-                         read_slots=cache.slots(rows, read_positions))
+                         read_blocks=cache.blocks(rows, count))
     return model(ids, positions.clamp(min=0), plan, keep_last=1)[:, -1, :]
 
 

@@ -4,7 +4,9 @@ Storage: per layer, `slots` token rows of `[kv_heads, head_dim]` for keys and fo
 blocks of `block_size` tokens (the paging of vLLM's PagedAttention, Kwon et al. 2023), plus one
 scratch row that padding tokens are written to. A sequence holds a *row* of the block table (its
 blocks in order), so the slot of its token at position p is `table[row, p // bs] · bs + p % bs`,
-computed on the device for a whole batch at once.
+computed on the device for a whole batch at once. A decode reads whole blocks (`read`): one
+index per 16 tokens, each a contiguous run of memory, instead of one per token (on the H200 the
+per-token gather took a third of a 0.5B model's decode step at batch 128).
 
 Admission reserves every block a sequence can need (prompt + max_tokens) up front: a sequence in
 flight never runs out of cache, nothing is ever preempted, and a request that does not fit waits
@@ -102,6 +104,18 @@ class KvCache:
         self.keys[:, targets] = self.keys[:, sources]
         self.values[:, targets] = self.values[:, sources]
 
-    def read(self, layer: int, slots: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Keys and values `[B, Hkv, L, D]` of `slots` `[B, L]`."""
-        return self.keys[layer][slots].transpose(1, 2), self.values[layer][slots].transpose(1, 2)
+    def blocks(self, rows: torch.Tensor, count: int) -> torch.Tensor:
+        """The first `count` blocks `[B, count]` of the sequences holding `rows` `[B]` (entries past
+        a sequence's reservation name some valid block: their columns must be masked)."""
+        return self.tables[rows, :count]
+
+    def read(self, layer: int, blocks: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Keys and values `[B, Hkv, count · block_size, D]` of `blocks` `[B, count]`: column j is
+        the token at position j of a sequence whose table starts with those blocks."""
+        batch, count = blocks.shape
+        flat = blocks.reshape(-1)
+        out = []
+        for store in (self.keys, self.values):
+            paged = store[layer, : self.capacity_tokens].view(self.num_blocks, self.block_size, *store.shape[2:])
+            out.append(paged.index_select(0, flat).view(batch, count * self.block_size, *store.shape[2:]).transpose(1, 2))
+        return out[0], out[1]

@@ -25,7 +25,7 @@ class KvStore(Protocol):
 
     def write(self, layer: int, keys: torch.Tensor, values: torch.Tensor, slots: torch.Tensor) -> None: ...
 
-    def read(self, layer: int, slots: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]: ...
+    def read(self, layer: int, blocks: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]: ...
 
 
 @dataclass
@@ -35,15 +35,15 @@ class AttentionPlan:
     `allowed` `[B, 1, Tq, Tk]`: which keys each query may see (boolean, or an additive 0 / −inf
     mask). Without a cache the keys are the
     forward's own tokens. With one, each new token's key/value is first written at its slot
-    (`write_slots` `[B, Tq]`, padding pointed at a scratch slot); then, when `read_slots` `[B, Tk]`
-    is given, keys/values are gathered from those slots (decode), otherwise the forward's own
-    tokens are attended to (a prefill that starts from an empty cache).
+    (`write_slots` `[B, Tq]`, padding pointed at a scratch slot); then, when `read_blocks`
+    `[B, Tk / block_size]` is given, keys/values are read from those cache blocks (decode),
+    otherwise the forward's own tokens are attended to (a prefill that starts from an empty cache).
     """
 
     allowed: torch.Tensor
     cache: KvStore | None = None
     write_slots: torch.Tensor | None = None
-    read_slots: torch.Tensor | None = None
+    read_blocks: torch.Tensor | None = None
 
     @staticmethod
     def padded(attention_mask: torch.Tensor) -> "AttentionPlan":
@@ -92,8 +92,8 @@ def attend_planned(layer: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor
     if plan.cache is not None:
         assert plan.write_slots is not None, "a cached forward writes its tokens"
         plan.cache.write(layer, k, v, plan.write_slots)
-        if plan.read_slots is not None:
-            k, v = plan.cache.read(layer, plan.read_slots)
+        if plan.read_blocks is not None:
+            k, v = plan.cache.read(layer, plan.read_blocks)
     return attend(q, k, v, plan.allowed, group)
 
 
