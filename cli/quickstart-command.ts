@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
 import { renderReport } from './doctor/check-report.ts';
+import { heldOutLine, readMetricsRows } from './quickstart/held-out-line.ts';
 import { checkPrerequisites, type Device } from './quickstart/prerequisites.ts';
 import { startWorkerProcess, type WorkerProcess } from './quickstart/worker-process.ts';
 import { RUN_FLAGS } from './run-command.ts';
@@ -60,19 +61,6 @@ function positiveNumber(name: string, text: string | undefined, integer: boolean
   process.stderr.write(`rollcall quickstart: --${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"\n`);
   process.exitCode = 2;
   return null;
-}
-
-const clock = (ms: number): string => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
-
-/** The held-out curve's two ends, from the run's metrics.jsonl. */
-function heldOutLine(runDir: string, startedAt: number): string {
-  const file = join(runDir, 'metrics.jsonl');
-  const rows = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>) : [];
-  const validated = rows.filter((r) => r['val/pass@1'] !== undefined);
-  const first = validated[0];
-  const last = validated.at(-1);
-  if (first === undefined || last === undefined) return `no validation finished; run folder ${runDir}`;
-  return `held-out success ${first['val/pass@1']!.toFixed(3)} (step ${first.step}) → ${last['val/pass@1']!.toFixed(3)} (step ${last.step}) in ${clock(Date.now() - startedAt)}; run folder ${runDir}`;
 }
 
 /**
@@ -137,7 +125,7 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
         training = false;
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        process.stdout.write(`worker stopped (its log: ${join(runDir, 'worker.log')})\n${heldOutLine(runDir, startedAt)}\n`);
+        process.stdout.write(`worker stopped (its log: ${join(runDir, 'worker.log')})\n${heldOutLine(readMetricsRows(runDir), Date.now() - startedAt, runDir)}\n`);
       },
     });
   } catch (error) {
