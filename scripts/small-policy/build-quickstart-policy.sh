@@ -13,8 +13,8 @@
 # The quickstart trains and validates on new problems of the warm-up's templates and number
 # ranges: the shipped policy should solve 0.3–0.5 of them sampled at temperature 1 (its habits and
 # an unfinished warm-up) while solving nearly all greedily (it knows the task), so that GRPO shows
-# in minutes on a CPU. Measured with the first quickstart policy (greedy 1.0, sampled 0.52–0.64 on
-# those problems): 0.52 → 0.91 after 8 steps on the 2-core CPU.
+# in minutes on a CPU. Measured with the policy this built on 2026-12-02 (habits60: sampled 0.375,
+# greedy 1.0): held-out 0.44 → 0.86 after 8 steps on the 2-core CPU (docs/results/quickstart-cpu/).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:?usage: build-quickstart-policy.sh OUT [WORK]}"
