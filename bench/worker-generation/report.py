@@ -37,22 +37,23 @@ def render(result: dict[str, Any]) -> str:
     for shape in result["shapes"]:
         lines += ["", f"**{shape['name']}** ({shape['description']}; {shape['prompt_tokens']}-token prompts, "
                   f"{shape['max_tokens']} sampled tokens each)", ""]
-        lines.append("| path | concurrency | completion tokens/s | vs current | vs HF generate | TTFT p50 | TTFT max | wall |")
-        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         measured = [c for c in shape["cells"] if "tokens_per_s" in c]
         baseline = {c["concurrency"]: c["tokens_per_s"] for c in measured if c["engine"] in ("recompute", "recompute-hf")}
         reference = {c["concurrency"]: c["tokens_per_s"] for c in measured if c["engine"] == "hf-generate"}
+        columns = ["path", "concurrency", "completion tokens/s", "vs current"] + (["vs HF generate"] if reference else []) + ["TTFT p50", "TTFT max", "wall"]
+        lines.append("| " + " | ".join(columns) + " |")  # "vs HF generate" only where the reference ran (CUDA)
+        lines.append("| --- |" + " ---: |" * (len(columns) - 1))
         order = list(LABELS)
         for cell in sorted(shape["cells"], key=lambda c: (order.index(c["engine"]) if c["engine"] in order else len(order), c["concurrency"])):
             label = LABELS.get(cell["engine"], cell["engine"])
             if "error" in cell:
-                lines.append(f"| {label} | {cell['concurrency']} | {cell['error']} | | | | | |")
-                continue
-            ratio = lambda table: f"{cell['tokens_per_s'] / table[cell['concurrency']]:.2f}×" if cell["concurrency"] in table else ""  # noqa: E731
-            ttft = lambda v: "n/a" if v is None else f"{v * 1000:.0f} ms"  # noqa: E731
-            lines.append(f"| {label} | {cell['concurrency']} | {cell['tokens_per_s']:,.0f} | {ratio(baseline)} | {ratio(reference)} "
-                         f"| {ttft(cell['ttft_p50_s'])} "
-                         f"| {ttft(cell['ttft_max_s'])} | {cell['wall_s']:.2f} s |")
+                row = [label, str(cell["concurrency"]), cell["error"]] + [""] * (len(columns) - 3)
+            else:
+                ratio = lambda table: f"{cell['tokens_per_s'] / table[cell['concurrency']]:.2f}×" if cell["concurrency"] in table else ""  # noqa: E731
+                ttft = lambda v: "n/a" if v is None else f"{v * 1000:.0f} ms"  # noqa: E731
+                row = ([label, str(cell["concurrency"]), f"{cell['tokens_per_s']:,.0f}", ratio(baseline)] + ([ratio(reference)] if reference else [])
+                       + [ttft(cell["ttft_p50_s"]), ttft(cell["ttft_max_s"]), f"{cell['wall_s']:.2f} s"])
+            lines.append("| " + " | ".join(row) + " |")
     if result.get("notes"):
         lines += [""] + [f"- {note}" for note in result["notes"]]
     return "\n".join(lines) + "\n"
