@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from rollcall_worker.bpe_pretokenize import pre_tokenizer
-from rollcall_worker.bpe_tokenizer import BpeTokenizer
+from rollcall_worker.bpe_tokenizer import BpeTokenizer, merge_pair
 from rollcall_worker.chat_template import prepare_messages
 
 
@@ -54,7 +54,7 @@ def grow(source: Path, out: Path, merges: int, texts: list[str]) -> None:
     vocab, learned = model["vocab"], [m.split(" ", 1) if isinstance(m, str) else m for m in model["merges"]]
     for a, b in learned:  # apply the existing merges first, in rank order
         for word, parts in segmented.items():
-            segmented[word] = _merge(parts, a, b)
+            segmented[word] = merge_pair(parts, a, b)
     next_id = max(max(vocab.values()), max(t["id"] for t in spec["added_tokens"])) + 1
     for _ in range(merges):
         pairs: collections.Counter = collections.Counter()
@@ -69,21 +69,9 @@ def grow(source: Path, out: Path, merges: int, texts: list[str]) -> None:
             vocab[a + b] = next_id
             next_id += 1
         for word, parts in segmented.items():
-            segmented[word] = _merge(parts, a, b)
+            segmented[word] = merge_pair(parts, a, b)
     model["merges"] = [f"{a} {b}" for a, b in learned]
     (out / "tokenizer.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-
-
-def _merge(parts: list[str], a: str, b: str) -> list[str]:
-    out, i = [], 0
-    while i < len(parts):
-        if i + 1 < len(parts) and parts[i] == a and parts[i + 1] == b:
-            out.append(a + b)
-            i += 2
-        else:
-            out.append(parts[i])
-            i += 1
-    return out
 
 
 def main() -> None:

@@ -28,6 +28,20 @@ CLEAN_UP = ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), ("
             (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"))
 
 
+def merge_pair(parts: list[str], left: str, right: str) -> list[str]:
+    """`parts` with every adjacent `left`, `right` (scanned left to right) joined into one part."""
+    merged: list[str] = []
+    i = 0
+    while i < len(parts):
+        if i + 1 < len(parts) and parts[i] == left and parts[i + 1] == right:
+            merged.append(left + right)
+            i += 2
+        else:
+            merged.append(parts[i])
+            i += 1
+    return merged
+
+
 def _token_text(value: Any) -> str | None:
     """A special token as configs write it: a string or an AddedToken object `{content, …}`."""
     if isinstance(value, str):
@@ -169,16 +183,7 @@ class BpeTokenizer:
                     best, best_rank = i, rank
             if best < 0:
                 break
-            left, right = parts[best], parts[best + 1]
-            merged, i = [], 0
-            while i < len(parts):
-                if i + 1 < len(parts) and parts[i] == left and parts[i + 1] == right:
-                    merged.append(left + right)
-                    i += 2
-                else:
-                    merged.append(parts[i])
-                    i += 1
-            parts = merged
+            parts = merge_pair(parts, parts[best], parts[best + 1])
         # A character outside the vocabulary with no unk token is dropped, as the crate does.
         return [self._vocab[p] for p in parts if p in self._vocab]
 
