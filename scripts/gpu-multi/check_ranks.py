@@ -21,7 +21,6 @@ any failure. Several GPUs are not needed (and the 2-GPU NCCL run is the part sti
 from __future__ import annotations
 
 import argparse
-import http.client
 import importlib.util
 import json
 import os
@@ -32,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from http_fixture import call_json  # test/worker, on PYTHONPATH as the usage line says
 
 RESULTS: dict[str, object] = {"checks": []}
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,22 +172,11 @@ def nccl(model: Path, tmp: Path) -> None:
 # ------------------------------------------------------------------------------------------ torchrun
 
 
-def call(port: int, method: str, path: str, body: object = None, timeout: float = 300) -> tuple[int, object]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, (json.loads(data) if data else None)
-    finally:
-        conn.close()
-
-
 def wait_health(port: int, proc: subprocess.Popen, seconds: float = 180) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if call(port, "GET", "/health", timeout=5)[0] == 200:
+            if call_json(port, "GET", "/health", timeout=5)[0] == 200:
                 return True
         except OSError:
             time.sleep(0.3)
@@ -234,35 +224,35 @@ def torchrun(model: Path, tmp: Path, log_path: Path) -> None:
             return
         ranks = rank_pids()
         check("torchrun: NVLink multicast off in every rank", len(ranks) == 2 and all("NCCL_NVLS_ENABLE=0" in env for _, env in ranks.values()), sorted(ranks))
-        _, policy = call(replica, "GET", "/policy")
+        _, policy = call_json(replica, "GET", "/policy")
         check("torchrun: FSDP2 over two ranks", policy == {"policyVersion": 0, "rank": 1, "worldSize": 2, "gradSync": "fsdp2"}, policy)
-        _, tokens = call(port, "POST", "/tokenize", {"prompt": "the quick brown fox"})
+        _, tokens = call_json(port, "POST", "/tokenize", {"prompt": "the quick brown fox"})
         prompt = tokens["tokens"]
         request = {"prompt": prompt, "max_tokens": 12, "n": 4, "seed": 3, "temperature": 1.0, "logprobs": 0, "return_token_ids": True, "ignore_eos": True}
-        _, answer = call(port, "POST", "/v1/completions", request)
+        _, answer = call_json(port, "POST", "/v1/completions", request)
         samples = [sample_from(prompt, c, a) for c, a in zip(answer["choices"], (1.0, -1.0, 0.5, -0.5))]
         probe = {**request, "n": 1, "seed": 11}
-        status, step = call(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2, "microBatchSize": 1}})
+        status, step = call_json(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2, "microBatchSize": 1}}, timeout=300)
         metrics = step.get("metrics", {}) if isinstance(step, dict) else {}
         check("torchrun: a step over two ranks", status == 200 and step["policyVersion"] == 1 and metrics.get("learner/ranks") == 2.0,
               f"logprob |Δ| max {metrics.get('learner/logprob_diff_max', float('nan')):.2e}, {metrics.get('learner/step_time_s', float('nan')):.2f}s")
-        versions = [call(p, "GET", "/policy")[1]["policyVersion"] for p in (port, replica)]
-        one = [call(p, "POST", "/v1/completions", probe)[1]["choices"][0] for p in (port, replica)]
+        versions = [call_json(p, "GET", "/policy")[1]["policyVersion"] for p in (port, replica)]
+        one = [call_json(p, "POST", "/v1/completions", probe)[1]["choices"][0] for p in (port, replica)]
         same = one[0]["token_ids"] == one[1]["token_ids"] and one[0]["logprobs"]["token_logprobs"] == one[1]["logprobs"]["token_logprobs"]
         check("torchrun: the replica serves the new weights and version", versions == [1, 1] and same, versions)
         folder = tmp / "torchrun-ckpt"
-        status, saved = call(port, "POST", "/checkpoint", {"path": str(folder)})
+        status, saved = call_json(port, "POST", "/checkpoint", {"path": str(folder)}, timeout=300)
         files = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
         check("torchrun: checkpoint in the one-GPU layout", status == 200 and {"config.json", "optimizer.pt", "worker-state.json"} <= set(files), files)
-        call(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2}})
-        status, restored = call(port, "POST", "/restore", {"path": str(folder)})
-        back = call(replica, "POST", "/v1/completions", probe)[1]["choices"][0]
+        call_json(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2}}, timeout=300)
+        status, restored = call_json(port, "POST", "/restore", {"path": str(folder)}, timeout=300)
+        back = call_json(replica, "POST", "/v1/completions", probe)[1]["choices"][0]
         check("torchrun: a restore reaches the replica", status == 200 and restored["policyVersion"] == 1 and back["token_ids"] == one[0]["token_ids"]
-              and call(replica, "GET", "/policy")[1]["policyVersion"] == 1, restored)
+              and call_json(replica, "GET", "/policy")[1]["policyVersion"] == 1, restored)
         os.kill(rank_pids()[1][0], signal.SIGKILL)
         killed = time.monotonic()
         try:
-            outcome: object = call(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2}}, timeout=120)
+            outcome: object = call_json(port, "POST", "/train/step", {"samples": samples, "hyper": {"lr": 1e-2}}, timeout=120)
         except OSError as error:
             outcome = f"{type(error).__name__}: {error}"
         try:

@@ -1,4 +1,4 @@
-"""Serves a tiny-model worker on 127.0.0.1, port 0, in a thread; a small JSON/SSE client."""
+"""Serves a tiny-model worker on 127.0.0.1, port 0, in a thread; a small JSON/SSE client for any worker port."""
 
 from __future__ import annotations
 
@@ -10,6 +10,25 @@ from typing import Any
 from rollcall_worker.server import build_server
 from rollcall_worker.worker import Worker
 from worker_fixture import tiny_worker
+
+
+def request(port: int, method: str, path: str, body: Any = None, timeout: float = 120.0) -> tuple[int, bytes, dict[str, str]]:
+    """One request to the worker on 127.0.0.1:`port`, `body` sent as JSON: status, raw body, headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        payload = None if body is None else json.dumps(body)
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        connection.request(method, path, body=payload, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def call_json(port: int, method: str, path: str, body: Any = None, timeout: float = 120.0) -> tuple[int, Any]:
+    """`request`, its body parsed as JSON (None when empty)."""
+    status, data, _ = request(port, method, path, body, timeout)
+    return status, (json.loads(data) if data else None)
 
 
 class ServedWorker:
@@ -29,19 +48,10 @@ class ServedWorker:
         self.worker.scheduler.stop()
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes, dict[str, str]]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            payload = None if body is None else json.dumps(body)
-            headers = {} if body is None else {"Content-Type": "application/json"}
-            connection.request(method, path, body=payload, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read(), dict(response.getheaders())
-        finally:
-            connection.close()
+        return request(self.port, method, path, body)
 
     def json(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        status, data, _ = self.request(method, path, body)
-        return status, (json.loads(data) if data else None)
+        return call_json(self.port, method, path, body)
 
     def stream(self, body: Any) -> list[Any]:
         """The SSE `data:` payloads of a streamed request, parsed; `[DONE]` kept as a string."""

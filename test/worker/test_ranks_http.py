@@ -1,6 +1,5 @@
 """Two learner ranks behind HTTP: rank 0 serves the API, rank 1 a generation replica; a lost rank."""
 
-import http.client
 import json
 import os
 import signal
@@ -9,6 +8,7 @@ import threading
 import time
 import unittest
 
+from http_fixture import call_json
 from ranks_fixture import free_port_pair, start_ranks, stop_ranks
 from rollcall_worker.__main__ import parse_args
 from rollcall_worker.distributed.serve_ranks import serve_ranks
@@ -46,23 +46,12 @@ def serve(ranks, port: int, timeout_s: float, failure: str | None, hanging: str 
     return serve_ranks(args, policy, CharTokenizer(), ranks, sharded=sharded)
 
 
-def call(port: int, method: str, path: str, body=None, timeout: float = 120.0):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=None if body is None else json.dumps(body), headers={"Content-Type": "application/json"})
-        response = connection.getresponse()
-        data = response.read()
-        return response.status, (json.loads(data) if data else None)
-    finally:
-        connection.close()
-
-
 def wait_ready(port: int, processes: list) -> None:
     """Until the rank serving `port` answers /health; fails once a rank has exited or after READY_S."""
     deadline = time.monotonic() + READY_S
     while True:
         try:
-            if call(port, "GET", "/health", timeout=5)[0] == 200:
+            if call_json(port, "GET", "/health", timeout=5)[0] == 200:
                 return
         except OSError:
             pass
@@ -100,18 +89,18 @@ class GenerationReplicaTest(unittest.TestCase):
             leader, replica = ranks.port, ranks.port + 1
             wait_ready(leader, ranks.processes)
             wait_ready(replica, ranks.processes)
-            self.assertEqual(call(replica, "GET", "/policy")[1], {"policyVersion": 0, "rank": 1, "worldSize": 2, "gradSync": self.grad_sync})
-            before = call(replica, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
-            status, trained = call(leader, "POST", "/train/step", step_body())
+            self.assertEqual(call_json(replica, "GET", "/policy")[1], {"policyVersion": 0, "rank": 1, "worldSize": 2, "gradSync": self.grad_sync})
+            before = call_json(replica, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
+            status, trained = call_json(leader, "POST", "/train/step", step_body())
             self.assertEqual((status, trained["policyVersion"], trained["metrics"]["learner/ranks"]), (200, 1, 2.0), trained)
-            self.assertEqual(call(replica, "GET", "/policy")[1]["policyVersion"], 1)
-            self.assertEqual(call(leader, "GET", "/policy")[1]["policyVersion"], 1)
-            on_leader = call(leader, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
-            on_replica = call(replica, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
+            self.assertEqual(call_json(replica, "GET", "/policy")[1]["policyVersion"], 1)
+            self.assertEqual(call_json(leader, "GET", "/policy")[1]["policyVersion"], 1)
+            on_leader = call_json(leader, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
+            on_replica = call_json(replica, "POST", "/v1/completions", COMPLETION)[1]["choices"][0]
             self.assertEqual(on_replica["token_ids"], on_leader["token_ids"])
             self.assertEqual(on_replica["logprobs"]["token_logprobs"], on_leader["logprobs"]["token_logprobs"])
             self.assertNotEqual(on_replica["logprobs"]["token_logprobs"], before["logprobs"]["token_logprobs"])
-            status, refused = call(replica, "POST", "/train/step", step_body())
+            status, refused = call_json(replica, "POST", "/train/step", step_body())
             self.assertEqual(status, 409)
             self.assertIn("send /train/step to rank 0", refused["error"]["message"])
             os.kill(ranks.processes[0].pid, signal.SIGTERM)  # a normal stop: rank 0 tells rank 1 to exit
@@ -130,7 +119,7 @@ class Fsdp2GenerationReplicaTest(GenerationReplicaTest):
 class LostRankTest(unittest.TestCase):
     def assert_step_fails_and_worker_stops(self, ranks: RanksOverHttp, cause: str) -> None:
         wait_ready(ranks.port, ranks.processes)
-        status, body = call(ranks.port, "POST", "/train/step", step_body())
+        status, body = call_json(ranks.port, "POST", "/train/step", step_body())
         self.assertEqual(status, 503, body)
         message = body["error"]["message"]
         self.assertIn("/train/step failed across the learner ranks", message)
@@ -160,7 +149,7 @@ class LostRankTest(unittest.TestCase):
         try:
             wait_ready(ranks.port, ranks.processes)
             answer: list = []
-            request = threading.Thread(target=lambda: answer.append(call(ranks.port, "POST", "/train/step", step_body())))
+            request = threading.Thread(target=lambda: answer.append(call_json(ranks.port, "POST", "/train/step", step_body())))
             request.start()
             while not os.path.exists(ranks.hanging):
                 time.sleep(0.05)
