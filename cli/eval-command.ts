@@ -1,4 +1,4 @@
-import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { readCommandLine, readNumberFlag, type CommandSpec } from '../src/config/command-line.ts';
 import { startPolicy } from '../trainer/orchestrator/policy-update.ts';
 import { runValidation } from '../trainer/orchestrator/run-validation.ts';
 import { createRunFolder, writeResolvedConfig } from '../trainer/run/run-folder.ts';
@@ -18,15 +18,6 @@ export const EVAL_SPEC = {
   },
 } as const satisfies CommandSpec;
 
-function positiveCount(flag: string, value: string | undefined, min: number): number | undefined | null {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (Number.isInteger(number) && number >= min) return number;
-  process.stderr.write(`rollcall eval: --${flag} must be an integer of at least ${min}, not "${value}"\n`);
-  process.exitCode = 2;
-  return null;
-}
-
 /**
  * `rollcall eval`: validation only — `evalPassK` attempts of each validation task (or of the train
  * tasks when none are configured), never trained on; pass@1 and pass@k in a new run folder. With
@@ -37,8 +28,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const line = readCommandLine(EVAL_SPEC, argv);
   if (line === null) return;
   const { values } = line;
-  const evalTasks = positiveCount('tasks', values.tasks, 0);
-  const evalPassK = positiveCount('pass-k', values['pass-k'], 1);
+  const evalTasks = readNumberFlag('eval', 'tasks', values.tasks, { integer: true, min: 0 });
+  const evalPassK = readNumberFlag('eval', 'pass-k', values['pass-k'], { integer: true, min: 1 });
   if (evalTasks === null || evalPassK === null) return;
   const loaded = loadRunConfig('eval', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), set: values.set ?? [] });
   if (loaded === null) return;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { readCommandLine, readNumberFlag, type CommandSpec } from '../src/config/command-line.ts';
 import { renderReport } from './doctor/check-report.ts';
 import { heldOutLine, readMetricsRows } from './quickstart/held-out-line.ts';
 import { checkPrerequisites, type Device } from './quickstart/prerequisites.ts';
@@ -54,15 +54,6 @@ function repositoryFile(relative: string): string {
   return fileURLToPath(new URL(`../${relative}`, import.meta.url));
 }
 
-function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined | null {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value))) return value;
-  process.stderr.write(`rollcall quickstart: --${name} must be a positive ${integer ? 'integer' : 'number'}, not "${text}"\n`);
-  process.exitCode = 2;
-  return null;
-}
-
 /**
  * `rollcall quickstart`: prerequisites, the worker on the shipped policy, then `rollcall train`
  * on examples/quickstart/quickstart.yaml pointed at it. Ctrl-C while the worker starts stops it;
@@ -79,8 +70,8 @@ export async function quickstartCommand(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const steps = positiveNumber('steps', values.steps, true);
-  const minutes = positiveNumber('minutes', values.minutes, false);
+  const steps = readNumberFlag('quickstart', 'steps', values.steps, { integer: true, min: 1 });
+  const minutes = readNumberFlag('quickstart', 'minutes', values.minutes, { integer: false, above: 0 });
   if (steps === null || minutes === null) return;
   const startedAt = Date.now();
   const policy = resolve(values.policy ?? repositoryFile('examples/quickstart/small-policy'));

@@ -1,4 +1,4 @@
-import { readCommandLine, type CommandSpec } from '../src/config/command-line.ts';
+import { readCommandLine, readNumberFlag, type CommandSpec } from '../src/config/command-line.ts';
 import { externalProxyUrls } from '../trainer/config/proxy-section.ts';
 import { runTraining } from '../trainer/orchestrator/training-loop.ts';
 import { createRunFolder, latestResumableRun, runFolderAt, writeResolvedConfig } from '../trainer/run/run-folder.ts';
@@ -34,18 +34,9 @@ export async function trainCommand(argv: string[], hooks: TrainHooks = {}): Prom
   const line = readCommandLine(TRAIN_SPEC, argv);
   if (line === null) return;
   const { values } = line;
-  const steps = values.steps === undefined ? undefined : Number(values.steps);
-  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
-    process.stderr.write(`rollcall train: --steps must be a positive integer, not "${values.steps}"\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const logviewPort = values['logview-port'] === undefined ? 0 : Number(values['logview-port']);
-  if (!Number.isInteger(logviewPort) || logviewPort < 0 || logviewPort > 65535) {
-    process.stderr.write(`rollcall train: --logview-port must be a port number, not "${values['logview-port']}"\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const steps = readNumberFlag('train', 'steps', values.steps, { integer: true, min: 1 });
+  const logviewPort = readNumberFlag('train', 'logview-port', values['logview-port'], { integer: true, min: 0, max: 65535 });
+  if (steps === null || logviewPort === null) return;
   const services = { ...(values['workflow-url'] === undefined ? {} : { workflowUrl: values['workflow-url'] as string }), ...(values['judge-url'] === undefined ? {} : { judgeUrl: values['judge-url'] as string }) };
   const loaded = loadRunConfig('train', values.conf as string, { ...(values.backbone === undefined ? {} : { backbone: values.backbone as 'debug' }), ...(steps === undefined ? {} : { steps }), set: values.set ?? [], ...services });
   if (loaded === null) return;
@@ -60,7 +51,7 @@ export async function trainCommand(argv: string[], hooks: TrainHooks = {}): Prom
   try {
     started = await startRun({ loaded, run, runLog, signal: stop.signal, out: process.stderr, usesLearner: true });
     if (values['with-logview'] === true) {
-      logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort);
+      logview = await startLogviewBesideRun(run.dir, config.proxy.dbPath ?? run.databaseFile, logviewPort ?? 0);
       process.stdout.write(`rollcall train: log view at ${logview.url}\n`);
       // Proxies of their own (proxy.url, proxy.urls) keep the rollouts in their databases: each one's /view shows its share.
       for (const url of externalProxyUrls(config.proxy)) process.stdout.write(`  rollouts are recorded by the proxy at ${url}: its /view shows them\n`);

@@ -102,3 +102,23 @@ export function readCommandLine<S extends CommandSpec>(spec: S, argv: readonly s
   }
   return { values: parsed.values, positionals: parsed.positionals };
 }
+
+/** What a numeric flag accepts: whole numbers from `min` (up to `max`), or any number above `above`. */
+export type NumberRange = { integer: true; min: number; max?: number } | { integer: false; above: number };
+
+const describeRange = (range: NumberRange): string =>
+  !range.integer ? `a number above ${range.above}` : range.max === undefined ? `an integer of at least ${range.min}` : `an integer from ${range.min} to ${range.max}`;
+
+/**
+ * A numeric flag's value: undefined when the flag was not given; null when its text is not a
+ * number `range` accepts — said on stderr with what was expected (exit code 2), so the command stops.
+ */
+export function readNumberFlag(command: string, flag: string, text: string | undefined, range: NumberRange, io: Pick<CommandIo, 'stderr'> = process): number | undefined | null {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const fits = text.trim() !== '' && (range.integer ? Number.isInteger(value) && value >= range.min && value <= (range.max ?? Infinity) : Number.isFinite(value) && value > range.above);
+  if (fits) return value;
+  io.stderr.write(`rollcall ${command}: --${flag} must be ${describeRange(range)}, not "${text}"\n`);
+  process.exitCode = 2;
+  return null;
+}
