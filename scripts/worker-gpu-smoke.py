@@ -230,7 +230,7 @@ def bench(tmp: Path) -> None:
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     from rollcall_worker.detokenize import TextTracker
-    from rollcall_worker.model_loading import load_hf
+    from rollcall_worker.policy_loading import load_policy
     from rollcall_worker.sampling import SamplingParams, SeededDraws
     from rollcall_worker.sequence import Sequence
     from rollcall_worker.train_request import Hyper, TrainSample
@@ -242,7 +242,7 @@ def bench(tmp: Path) -> None:
                          num_key_value_heads=2, max_position_embeddings=4096, tie_word_embeddings=True, eos_token_id=2)
     Qwen2ForCausalLM(config).save_pretrained(folder)
     for lora in (0, 16):
-        policy, tok = load_hf(str(folder), torch.device("cuda"), "bf16", "fp32", lora, None, 0.0, "all-linear", None, False)
+        policy, tok = load_policy(str(folder), "transformers", torch.device("cuda"), "bf16", "fp32", lora, None, 0.0, "all-linear", None, False)
         worker = build_worker(policy, tok, "bench")
         g = torch.Generator().manual_seed(0)
         prompts = [torch.randint(10, 600, (512,), generator=g).tolist() for _ in range(32)]

@@ -75,10 +75,7 @@ def prompts(vocab: int, count: int, length: int, seed: int) -> list[list[int]]:
 def scheduler_worker(engine: str, folder: Path, device: torch.device, dtype: str, max_num_seqs: int, cache_tokens: int) -> Worker:
     compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
     if engine == "recompute-hf":
-        from rollcall_worker.model_loading import HfPolicy, disable_cudnn_attention
-
-        if device.type == "cuda":
-            disable_cudnn_attention()  # as load_hf does for the worker
+        from rollcall_worker.model_loading import HfPolicy
 
         policy: Any = HfPolicy(str(folder), device, compute, torch.float32, None, None, False)
     else:

@@ -20,7 +20,6 @@ from typing import Any
 
 import torch
 
-from .hf_tokenizer import HfTokenizer
 
 log = logging.getLogger("rollcall_worker.model")
 DROPOUT_FIELDS = ("attention_dropout", "hidden_dropout", "dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop",
@@ -51,6 +50,8 @@ class HfPolicy:
         max_model_len: int | None,
         gradient_checkpointing: bool,
     ) -> None:
+        if device.type == "cuda":
+            disable_cudnn_attention()
         self.name = model_path
         self.device = device
         self.compute_dtype = compute_dtype
@@ -138,28 +139,7 @@ def disable_cudnn_attention() -> None:
         backends.enable_cudnn_sdp(False)
 
 
-def load_hf(
-    model_path: str,
-    device: torch.device,
-    dtype: str,
-    master_dtype: str,
-    lora_rank: int,
-    lora_alpha: int | None,
-    lora_dropout: float,
-    lora_target_modules: str,
-    max_model_len: int | None,
-    gradient_checkpointing: bool,
-) -> tuple[HfPolicy, HfTokenizer]:
-    """Loads tokenizer and model from a local folder (no hub access is attempted by the worker)."""
-    from transformers import AutoTokenizer
-
-    if device.type == "cuda":
-        disable_cudnn_attention()
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
-    lora = None
-    if lora_rank > 0:
-        targets: Any = lora_target_modules if lora_target_modules == "all-linear" else lora_target_modules.split(",")
-        lora = {"r": lora_rank, "lora_alpha": lora_alpha or 2 * lora_rank, "lora_dropout": lora_dropout, "target_modules": targets}
-    policy = HfPolicy(model_path, device, compute, DTYPES[master_dtype], lora, max_model_len, gradient_checkpointing)
-    return policy, HfTokenizer(tokenizer, policy.generation_eos)
+def peft_lora(rank: int, alpha: int | None, dropout: float, target_modules: str) -> dict[str, Any]:
+    """peft's `LoraConfig` fields for `--lora-rank` and its companions (alpha defaults to 2 × rank)."""
+    targets: Any = target_modules if target_modules == "all-linear" else target_modules.split(",")
+    return {"r": rank, "lora_alpha": alpha or 2 * rank, "lora_dropout": dropout, "target_modules": targets}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 from pathlib import Path
-from typing import Any
 
 import torch
 
@@ -82,16 +81,15 @@ def load_policy(
     """The policy and tokenizer of a local model folder (no hub access is attempted)."""
     impl = choose_impl(model_path, model_impl)
     log.info("model implementation: %s", impl)
+    compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
     if impl == "transformers":
         if not transformers_installed():
             raise ModelLoadError(f"{model_path}: --model-impl transformers needs transformers (pip install transformers, and peft for --lora-rank)")
-        from .model_loading import load_hf
+        from .model_loading import HfPolicy, peft_lora
 
-        policy: Any
-        policy, tokenizer = load_hf(model_path, device, dtype, master_dtype, lora_rank, lora_alpha, lora_dropout,
-                                    lora_target_modules, max_model_len, gradient_checkpointing)
-        return policy, tokenizer
-    compute = DTYPES[dtype] if device.type == "cuda" else torch.float32
-    lora = LoraSettings.of(lora_rank, lora_alpha, lora_dropout, lora_target_modules) if lora_rank > 0 else None
-    native = NativePolicy(model_path, device, compute, DTYPES[master_dtype], lora, max_model_len, gradient_checkpointing)
+        lora = peft_lora(lora_rank, lora_alpha, lora_dropout, lora_target_modules) if lora_rank > 0 else None
+        hf = HfPolicy(model_path, device, compute, DTYPES[master_dtype], lora, max_model_len, gradient_checkpointing)
+        return hf, load_tokenizer(model_path, hf.generation_eos)
+    settings = LoraSettings.of(lora_rank, lora_alpha, lora_dropout, lora_target_modules) if lora_rank > 0 else None
+    native = NativePolicy(model_path, device, compute, DTYPES[master_dtype], settings, max_model_len, gradient_checkpointing)
     return native, load_tokenizer(model_path, native.generation_eos)
