@@ -4,27 +4,27 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import Database from 'better-sqlite3';
 import { unpackFloat32, unpackInt32 } from '../../../src/store/blobs.ts';
 import { TEST_PYTHON } from '../../support/python.ts';
-import { quickstartTestPolicy } from '../../support/quickstart-policy.ts';
 import { CLI } from '../../support/serve-process.ts';
 
 const execute = promisify(execFile);
 const MAX_TOKENS = 24;
+const POLICY = fileURLToPath(new URL('../../../examples/quickstart/small-policy', import.meta.url));
 
 /**
  * `rollcall quickstart` as CI runs it: the real CLI in a child process, two GRPO steps on the CPU
- * with small groups, on the shipped policy or (before it is committed) a tiny random one. Needs
- * Python with torch, jinja2 and regex (.ci/run installs them); it is never skipped.
+ * with small groups, on the shipped policy. Needs Python with torch, jinja2 and regex (.ci/run
+ * installs them); it is never skipped.
  */
 test('rollcall quickstart trains two steps on the CPU: the policy moves, and the records are exact', async () => {
-  const policy = quickstartTestPolicy();
   const runsDir = mkdtempSync(join(tmpdir(), 'rollcall-quickstart-'));
   const sets = ['rollout.groupSize=2', 'schedule.tasksPerStep=2', 'schedule.evalTasks=2', 'schedule.evalEvery=2', `rollout.limits.maxTokensPerTurn=${MAX_TOKENS}`, 'rollout.limits.maxCalls=2'];
-  const { stdout, stderr } = await execute(process.execPath, [CLI, 'quickstart', '--policy', policy.dir, '--run-dir', runsDir, '--steps', '2', ...sets.flatMap((s) => ['--set', s])], {
+  const { stdout, stderr } = await execute(process.execPath, [CLI, 'quickstart', '--policy', POLICY, '--run-dir', runsDir, '--steps', '2', ...sets.flatMap((s) => ['--set', s])], {
     env: { ...process.env, ROLLCALL_PYTHON: TEST_PYTHON },
     maxBuffer: 16 * 1024 * 1024,
     timeout: 300_000,
@@ -54,7 +54,7 @@ test('rollcall quickstart trains two steps on the CPU: the policy moves, and the
   }
 
   // What the proxy recorded is what the worker generated: ids, one logprob each, and the text the agent got.
-  const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(policy.dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(policy.dir, 'tokenizer_config.json'), 'utf8')));
+  const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(POLICY, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(POLICY, 'tokenizer_config.json'), 'utf8')));
   const db = new Database(join(runDir, 'trajectories.db'), { readonly: true });
   const calls = db.prepare("SELECT completion_ids, logprobs, response_json, finish_reason FROM calls WHERE status = 'completed'").all() as { completion_ids: Buffer; logprobs: Buffer; response_json: string; finish_reason: string }[];
   db.close();
