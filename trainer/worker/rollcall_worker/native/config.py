@@ -58,10 +58,6 @@ class ModelConfig:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The config.json as read, written back with the weights (so transformers and vLLM reload it)."""
 
-    @property
-    def group_size(self) -> int:
-        return self.num_heads // self.num_kv_heads
-
 
 def family_of(raw: dict[str, Any]) -> str | None:
     model_type = raw.get("model_type")
